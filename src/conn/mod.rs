@@ -1,0 +1,2 @@
+//! The connection engine.
+pub struct Connection {}

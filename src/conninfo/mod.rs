@@ -1,0 +1,1 @@
+//! Connection options: conninfo strings, URIs, environment, service files, .pgpass, defaults.

@@ -1,0 +1,1 @@
+//! Encoding names and ids (the server's pg_enc numbering).

@@ -1,0 +1,1 @@
+//! Formatting of server error and notice messages as libpq words them.

@@ -1,0 +1,2 @@
+//! `PgResult`: a query result.
+pub struct PgResult {}
