@@ -1,0 +1,1 @@
+//! Exports: PQconninfoParse, PQconndefaults, PQconninfo, PQconninfoFree.

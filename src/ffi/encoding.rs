@@ -1,0 +1,1 @@
+//! Exports: encoding names and ids.

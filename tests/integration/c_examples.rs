@@ -1,0 +1,1 @@
+//! c_examples tests.

@@ -1,0 +1,9 @@
+//! Integration tests: one test binary, one PostgreSQL server for all of them
+//! (started by `support`, stopped when the process exits).
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod abi;
+mod c_examples;
+mod differential;

@@ -1,0 +1,1 @@
+//! Test support: a real PostgreSQL server for the run, C compilation helpers.
