@@ -1,2 +1,562 @@
-//! `PgResult`: a query result.
-pub struct PgResult {}
+//! `PgResult`: one query result. Rows live in an arena: each DataRow is copied
+//! once from the input buffer into a large block, its values NUL-terminated in
+//! place, and a value is found in O(1) from a small index entry.
+//! A result is never changed after it is handed out.
+
+use std::ffi::{c_char, CStr, CString};
+
+use crate::ffi::notice::NoticeHooks;
+use crate::ffi::types::ExecStatusType;
+use crate::messages::result as msg;
+use crate::protocol::backend::{FieldDescription, Reader};
+
+/// One column's description.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: CString,
+    pub table_oid: u32,
+    pub column: i32,
+    pub type_oid: u32,
+    pub type_len: i32,
+    pub type_mod: i32,
+    pub format: i32,
+}
+
+/// Where a value lives: a block of the arena and an offset, or NULL (`len < 0`).
+#[derive(Debug, Clone, Copy)]
+struct Value {
+    block: u32,
+    offset: u32,
+    len: i32,
+}
+
+const NULL_VALUE: Value = Value {
+    block: 0,
+    offset: 0,
+    len: -1,
+};
+
+/// Row storage in blocks that never move once filled.
+#[derive(Debug, Default)]
+struct Arena {
+    blocks: Vec<Vec<u8>>,
+}
+
+const FIRST_BLOCK: usize = 8 * 1024;
+const MAX_BLOCK: usize = 1024 * 1024;
+
+impl Arena {
+    /// Reserves `n` bytes and returns (block, offset, the writable bytes).
+    fn alloc(&mut self, n: usize) -> (u32, u32, &mut [u8]) {
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= n);
+        if !fits {
+            let grow = self
+                .blocks
+                .last()
+                .map_or(FIRST_BLOCK, |b| (b.capacity() * 2).min(MAX_BLOCK));
+            self.blocks.push(Vec::with_capacity(grow.max(n)));
+        }
+        let index = self.blocks.len() - 1;
+        let block = &mut self.blocks[index];
+        let offset = block.len();
+        // Within capacity: the block's memory never moves, so earlier values stay put.
+        block.resize(offset + n, 0);
+        (index as u32, offset as u32, &mut block[offset..])
+    }
+
+    fn bytes(&self) -> usize {
+        self.blocks.iter().map(|b| b.capacity()).sum()
+    }
+}
+
+/// A query result, as `PGresult`.
+pub struct PgResult {
+    status: ExecStatusType,
+    fields: Vec<Field>,
+    values: Vec<Value>,
+    ntuples: usize,
+    arena: Arena,
+    binary: bool,
+    cmd_status: CString,
+    oid_status: CString,
+    error_message: CString,
+    error_fields: Vec<(u8, CString)>,
+    hooks: NoticeHooks,
+    client_encoding: i32,
+}
+
+/// The empty string every NULL value and missing text points at.
+static EMPTY: &CStr = c"";
+
+impl PgResult {
+    pub fn new(status: ExecStatusType, hooks: NoticeHooks, client_encoding: i32) -> Self {
+        PgResult {
+            status,
+            fields: Vec::new(),
+            values: Vec::new(),
+            ntuples: 0,
+            arena: Arena::default(),
+            binary: false,
+            cmd_status: CString::default(),
+            oid_status: CString::default(),
+            error_message: CString::default(),
+            error_fields: Vec::new(),
+            hooks,
+            client_encoding,
+        }
+    }
+
+    /// An error result made by the library itself (no server fields).
+    pub fn client_error(message: &[u8], hooks: NoticeHooks, client_encoding: i32) -> Self {
+        let mut r = Self::new(ExecStatusType::PGRES_FATAL_ERROR, hooks, client_encoding);
+        r.set_error_message(message);
+        r
+    }
+
+    pub fn set_status(&mut self, status: ExecStatusType) {
+        self.status = status;
+    }
+
+    /// Columns from a RowDescription.
+    pub fn set_fields(&mut self, fields: &[FieldDescription<'_>]) {
+        self.binary = !fields.is_empty();
+        self.fields = fields
+            .iter()
+            .map(|f| {
+                if f.format != 1 {
+                    self.binary = false;
+                }
+                Field {
+                    name: cstring_lossless(f.name),
+                    table_oid: f.table_oid,
+                    column: f.column as i32,
+                    type_oid: f.type_oid,
+                    type_len: f.type_len as i32,
+                    type_mod: f.type_mod,
+                    format: f.format as i32,
+                }
+            })
+            .collect();
+    }
+
+    /// Adds one DataRow body. On a malformed row nothing is added and libpq's
+    /// complaint is returned.
+    pub fn add_row(&mut self, body: &[u8]) -> Result<(), &'static str> {
+        let mut r = Reader::new(body);
+        let n = r.i16().ok_or(msg::INSUFFICIENT_DATA_IN_D)?;
+        if n as i32 != self.fields.len() as i32 {
+            return Err(msg::UNEXPECTED_FIELD_COUNT_IN_D);
+        }
+        let start = r.position();
+        // First pass over the source: find every value, so a lying length is
+        // refused before anything is stored.
+        let first = self.values.len();
+        for _ in 0..n {
+            let len = r.i32().ok_or(msg::INSUFFICIENT_DATA_IN_D)?;
+            if len < 0 {
+                self.values.push(NULL_VALUE);
+                continue;
+            }
+            let at = r.position() - start;
+            if r.bytes(len as usize).is_none() {
+                self.values.truncate(first);
+                return Err(msg::INSUFFICIENT_DATA_IN_D);
+            }
+            self.values.push(Value {
+                block: 0,
+                offset: at as u32,
+                len,
+            });
+        }
+        if r.remaining() != 0 {
+            self.values.truncate(first);
+            return Err(msg::D_LENGTH_MISMATCH);
+        }
+        // One copy of the row (plus a byte for the last value's NUL); each value
+        // is terminated in place over the next value's length word.
+        let row = &body[start..];
+        let (block, base, dst) = self.arena.alloc(row.len() + 1);
+        dst[..row.len()].copy_from_slice(row);
+        for v in &mut self.values[first..] {
+            if v.len >= 0 {
+                let end = v.offset as usize + v.len as usize;
+                dst[end] = 0;
+                v.block = block;
+                v.offset += base;
+            }
+        }
+        self.ntuples += 1;
+        Ok(())
+    }
+
+    /// The command tag of CommandComplete.
+    pub fn set_command_tag(&mut self, tag: &[u8]) {
+        self.cmd_status = cstring_lossless(tag);
+        let digits = tag
+            .strip_prefix(b"INSERT ")
+            .map(|rest| {
+                rest.iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count()
+                    .min(23)
+            })
+            .unwrap_or(0);
+        self.oid_status = cstring_lossless(&tag[tag.len().min(7)..][..digits]);
+    }
+
+    /// Error or notice fields as the server sent them.
+    pub fn set_error_fields(&mut self, fields: &[(u8, &[u8])]) {
+        self.error_fields = fields
+            .iter()
+            .map(|(c, v)| (*c, cstring_lossless(v)))
+            .collect();
+    }
+
+    /// Adds one field (used for notices the library makes itself).
+    pub fn push_error_field(&mut self, code: u8, value: &[u8]) {
+        self.error_fields.push((code, cstring_lossless(value)));
+    }
+
+    pub fn set_error_message(&mut self, text: &[u8]) {
+        self.error_message = cstring_lossless(text);
+    }
+
+    // ---- accessors, with libpq's answers for out-of-range arguments ----
+
+    pub fn status(&self) -> ExecStatusType {
+        self.status
+    }
+    pub fn ntuples(&self) -> i32 {
+        self.ntuples as i32
+    }
+    pub fn nfields(&self) -> i32 {
+        self.fields.len() as i32
+    }
+    pub fn binary_tuples(&self) -> bool {
+        self.binary
+    }
+    pub fn hooks(&self) -> &NoticeHooks {
+        &self.hooks
+    }
+    pub fn client_encoding(&self) -> i32 {
+        self.client_encoding
+    }
+    pub fn error_message(&self) -> &CStr {
+        &self.error_message
+    }
+    pub fn error_field(&self, code: u8) -> Option<&CStr> {
+        self.error_fields
+            .iter()
+            .find(|(c, _)| *c == code)
+            .map(|(_, v)| v.as_c_str())
+    }
+    pub fn error_fields(&self) -> impl Iterator<Item = (u8, &[u8])> {
+        self.error_fields.iter().map(|(c, v)| (*c, v.as_bytes()))
+    }
+    pub fn cmd_status(&self) -> &CStr {
+        &self.cmd_status
+    }
+    pub fn oid_status(&self) -> &CStr {
+        &self.oid_status
+    }
+
+    /// The column, or a notice through the result's hooks when out of range.
+    pub fn field(&self, col: i32) -> Option<&Field> {
+        let f = usize::try_from(col).ok().and_then(|c| self.fields.get(c));
+        if f.is_none() {
+            self.notice(&msg::column_out_of_range(col, self.nfields() - 1));
+        }
+        f
+    }
+
+    /// The index entry of a value, or a notice when out of range.
+    fn value(&self, row: i32, col: i32) -> Option<Value> {
+        if row < 0 || row >= self.ntuples() {
+            self.notice(&msg::row_out_of_range(row, self.ntuples() - 1));
+            return None;
+        }
+        if col < 0 || col >= self.nfields() {
+            self.notice(&msg::column_out_of_range(col, self.nfields() - 1));
+            return None;
+        }
+        Some(self.values[row as usize * self.fields.len() + col as usize])
+    }
+
+    /// `PQgetvalue`: the value's NUL-terminated bytes; `""` for NULL.
+    pub fn get_value(&self, row: i32, col: i32) -> Option<*const c_char> {
+        let v = self.value(row, col)?;
+        if v.len < 0 {
+            return Some(EMPTY.as_ptr());
+        }
+        let block = &self.arena.blocks[v.block as usize];
+        Some(block[v.offset as usize..].as_ptr() as *const c_char)
+    }
+
+    /// The bytes of a value (None for NULL or out of range).
+    pub fn value_bytes(&self, row: i32, col: i32) -> Option<&[u8]> {
+        let v = self.value(row, col)?;
+        (v.len >= 0).then(|| {
+            let block = &self.arena.blocks[v.block as usize];
+            &block[v.offset as usize..v.offset as usize + v.len as usize]
+        })
+    }
+
+    /// `PQgetlength`: 0 for NULL and out of range.
+    pub fn get_length(&self, row: i32, col: i32) -> i32 {
+        self.value(row, col).map_or(0, |v| v.len.max(0))
+    }
+
+    /// `PQgetisnull`: out of range counts as NULL, as in libpq.
+    pub fn get_is_null(&self, row: i32, col: i32) -> bool {
+        self.value(row, col).is_none_or(|v| v.len < 0)
+    }
+
+    /// `PQfnumber`: libpq's case folding and double-quote rules; first match.
+    pub fn field_number(&self, name: &[u8]) -> i32 {
+        if name.is_empty() {
+            return -1;
+        }
+        let find = |n: &[u8]| {
+            self.fields
+                .iter()
+                .position(|f| f.name.as_bytes() == n)
+                .map_or(-1, |i| i as i32)
+        };
+        let plain = name.iter().all(|&c| c != b'"' && !c.is_ascii_uppercase());
+        if plain {
+            let i = find(name);
+            if i >= 0 {
+                return i;
+            }
+        }
+        let mut folded = Vec::with_capacity(name.len());
+        let mut in_quotes = false;
+        let mut i = 0;
+        while i < name.len() {
+            let c = name[i];
+            if in_quotes {
+                if c == b'"' {
+                    if name.get(i + 1) == Some(&b'"') {
+                        folded.push(b'"');
+                        i += 1;
+                    } else {
+                        in_quotes = false;
+                    }
+                } else {
+                    folded.push(c);
+                }
+            } else if c == b'"' {
+                in_quotes = true;
+            } else {
+                folded.push(c.to_ascii_lowercase());
+            }
+            i += 1;
+        }
+        find(&folded)
+    }
+
+    /// `PQcmdTuples`: the row count of the command tag, or `""`.
+    pub fn cmd_tuples(&self) -> &CStr {
+        let tag = self.cmd_status.as_bytes_with_nul();
+        let skip = if tag.starts_with(b"INSERT ") {
+            match tag[7..].iter().position(|&c| c == b' ' || c == 0) {
+                Some(p) if tag[7 + p] == b' ' => 7 + p + 1,
+                _ => return self.cmd_tuples_error(),
+            }
+        } else if [&b"SELECT "[..], b"DELETE ", b"UPDATE "]
+            .iter()
+            .any(|p| tag.starts_with(p))
+        {
+            7
+        } else if tag.starts_with(b"FETCH ") || tag.starts_with(b"MERGE ") {
+            6
+        } else if tag.starts_with(b"MOVE ") || tag.starts_with(b"COPY ") {
+            5
+        } else {
+            return EMPTY;
+        };
+        let digits = &tag[skip..tag.len() - 1];
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return self.cmd_tuples_error();
+        }
+        // The tail of a C string is itself a C string.
+        CStr::from_bytes_with_nul(&tag[skip..]).unwrap_or(EMPTY)
+    }
+
+    fn cmd_tuples_error(&self) -> &'static CStr {
+        self.notice(&msg::could_not_interpret(
+            &self.cmd_status.to_string_lossy(),
+        ));
+        EMPTY
+    }
+
+    /// `PQoidValue`: the OID of a one-row INSERT tag, else InvalidOid (0).
+    pub fn oid_value(&self) -> u32 {
+        let Some(rest) = self.cmd_status.as_bytes().strip_prefix(b"INSERT ") else {
+            return 0;
+        };
+        let digits = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || !matches!(rest.get(digits), None | Some(b' ')) {
+            return 0;
+        }
+        // strtoul semantics: saturate on overflow, then truncate to Oid.
+        let value = std::str::from_utf8(&rest[..digits])
+            .ok()
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(u64::MAX);
+        value as u32
+    }
+
+    /// Memory held by the result, roughly as `PQresultMemorySize` counts it.
+    pub fn memory_size(&self) -> usize {
+        std::mem::size_of::<Self>()
+            + self.arena.bytes()
+            + self.values.capacity() * std::mem::size_of::<Value>()
+            + self.fields.capacity() * std::mem::size_of::<Field>()
+    }
+
+    /// A notice made by the library (libpq's `pqInternalNotice`).
+    pub fn notice(&self, text: &str) {
+        self.hooks.internal_notice(text, self.client_encoding);
+    }
+}
+
+/// A C string from protocol bytes; the protocol's strings hold no NUL, and a
+/// stray one cuts the text there.
+fn cstring_lossless(bytes: &[u8]) -> CString {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    CString::new(&bytes[..end]).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result_with(fields: &[&[u8]]) -> PgResult {
+        let mut r = PgResult::new(ExecStatusType::PGRES_TUPLES_OK, NoticeHooks::silent(), 6);
+        let descs: Vec<_> = fields
+            .iter()
+            .map(|n| FieldDescription {
+                name: n,
+                table_oid: 0,
+                column: 0,
+                type_oid: 25,
+                type_len: -1,
+                type_mod: -1,
+                format: 0,
+            })
+            .collect();
+        r.set_fields(&descs);
+        r
+    }
+
+    fn row(values: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut b = (values.len() as i16).to_be_bytes().to_vec();
+        for v in values {
+            match v {
+                None => b.extend_from_slice(&(-1i32).to_be_bytes()),
+                Some(v) => {
+                    b.extend_from_slice(&(v.len() as i32).to_be_bytes());
+                    b.extend_from_slice(v);
+                }
+            }
+        }
+        b
+    }
+
+    fn value_str(r: &PgResult, row: i32, col: i32) -> &[u8] {
+        // SAFETY (test): get_value returns a pointer into the result's arena, NUL-terminated.
+        unsafe { CStr::from_ptr(r.get_value(row, col).unwrap()) }.to_bytes()
+    }
+
+    #[test]
+    fn rows_are_nul_terminated_in_place() {
+        let mut r = result_with(&[b"a", b"b", b"c"]);
+        r.add_row(&row(&[Some(b"hello"), None, Some(b"")])).unwrap();
+        r.add_row(&row(&[Some(b"x"), Some(b"yz"), Some(b"w")]))
+            .unwrap();
+        assert_eq!(r.ntuples(), 2);
+        assert_eq!(value_str(&r, 0, 0), b"hello");
+        assert_eq!(value_str(&r, 0, 1), b"");
+        assert!(r.get_is_null(0, 1));
+        assert!(!r.get_is_null(0, 2));
+        assert_eq!(r.get_length(0, 0), 5);
+        assert_eq!(value_str(&r, 1, 1), b"yz");
+        assert_eq!(value_str(&r, 1, 2), b"w");
+        assert!(r.get_value(2, 0).is_none());
+        assert!(r.get_is_null(5, 5));
+    }
+
+    #[test]
+    fn many_rows_span_blocks() {
+        let mut r = result_with(&[b"v"]);
+        let big = vec![b'x'; 3000];
+        for i in 0..2000 {
+            let v = format!("{i}");
+            r.add_row(&row(&[Some(v.as_bytes())])).unwrap();
+            if i % 100 == 0 {
+                r.add_row(&row(&[Some(&big)])).unwrap();
+            }
+        }
+        assert_eq!(value_str(&r, 0, 0), b"0");
+        assert_eq!(value_str(&r, 1, 0), &big[..]);
+        assert_eq!(value_str(&r, 2019, 0), b"1999");
+        assert_eq!(r.ntuples(), 2020);
+    }
+
+    #[test]
+    fn lying_rows_are_refused() {
+        let mut r = result_with(&[b"a"]);
+        assert_eq!(r.add_row(b"\0\x02"), Err(msg::UNEXPECTED_FIELD_COUNT_IN_D));
+        assert_eq!(
+            r.add_row(b"\0\x01\0\0\0\x09abc"),
+            Err(msg::INSUFFICIENT_DATA_IN_D)
+        );
+        assert_eq!(
+            r.add_row(b"\0\x01\x7f\xff\xff\xffabc"),
+            Err(msg::INSUFFICIENT_DATA_IN_D)
+        );
+        assert_eq!(
+            r.add_row(b"\0\x01\0\0\0\x01ab"),
+            Err(msg::D_LENGTH_MISMATCH)
+        );
+        assert_eq!(r.ntuples(), 0);
+    }
+
+    #[test]
+    fn command_tags() {
+        let mut r = PgResult::new(ExecStatusType::PGRES_COMMAND_OK, NoticeHooks::silent(), 6);
+        for (tag, tuples, oid, oids) in [
+            (&b"INSERT 0 2"[..], &b"2"[..], 0, &b"0"[..]),
+            (b"INSERT 16385 1", b"1", 16385, b"16385"),
+            (b"SELECT 12", b"12", 0, b""),
+            (b"UPDATE 0", b"0", 0, b""),
+            (b"MERGE 3", b"3", 0, b""),
+            (b"FETCH 4", b"4", 0, b""),
+            (b"MOVE 5", b"5", 0, b""),
+            (b"COPY 6", b"6", 0, b""),
+            (b"CREATE TABLE", b"", 0, b""),
+            (b"SELECT x", b"", 0, b""),
+            (b"INSERT 0", b"", 0, b"0"),
+        ] {
+            r.set_command_tag(tag);
+            assert_eq!(r.cmd_tuples().to_bytes(), tuples, "{tag:?}");
+            assert_eq!(r.oid_value(), oid, "{tag:?}");
+            assert_eq!(r.oid_status().to_bytes(), oids, "{tag:?}");
+        }
+    }
+
+    #[test]
+    fn field_numbers_fold_and_quote() {
+        let r = result_with(&[b"foo", b"Foo", b"a\"b", b"foo"]);
+        assert_eq!(r.field_number(b"foo"), 0);
+        assert_eq!(r.field_number(b"FOO"), 0);
+        assert_eq!(r.field_number(b"\"Foo\""), 1);
+        assert_eq!(r.field_number(b"\"a\"\"b\""), 2);
+        assert_eq!(r.field_number(b""), -1);
+        assert_eq!(r.field_number(b"bar"), -1);
+    }
+}

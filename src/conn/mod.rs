@@ -1,2 +1,406 @@
-//! The connection engine.
-pub struct Connection {}
+//! The connection engine: one non-blocking state machine for connecting
+//! (`connect`) and one for commands and results (`query`). The blocking calls
+//! are these engines plus waiting on the socket (`wait_*`).
+
+mod buffer;
+mod connect;
+mod query;
+
+use std::ffi::{CStr, CString};
+use std::time::Instant;
+
+use bytes::BytesMut;
+
+pub use buffer::ErrorBuffer;
+use buffer::InputBuffer;
+
+use crate::conninfo::{ConnOptions, ConnectPlan};
+use crate::ffi::notice::NoticeHooks;
+use crate::ffi::types::{
+    ConnStatusType, ExecStatusType, PGContextVisibility, PGTransactionStatusType, PGVerbosity,
+};
+use crate::messages::conn as msg;
+use crate::net::Socket;
+use crate::result::PgResult;
+
+pub use connect::PollStatus;
+pub use query::Notification;
+
+/// Where the command/result exchange stands (libpq's `asyncStatus`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsyncStatus {
+    /// Nothing in progress.
+    Idle,
+    /// A command was sent; results are being read.
+    Busy,
+    /// A result is complete and waits to be collected.
+    Ready,
+    CopyIn,
+    CopyOut,
+    CopyBoth,
+}
+
+/// A connection: `PGconn`.
+pub struct Connection {
+    pub(crate) options: ConnOptions,
+    pub(crate) options_valid: bool,
+    pub(crate) plan: Option<ConnectPlan>,
+    pub(crate) status: ConnStatusType,
+    pub(crate) error: ErrorBuffer,
+    /// How much of `error` earlier error results already carried.
+    pub(crate) error_reported: usize,
+    /// An error happened in the library; make an error result from `error`.
+    pub(crate) error_result: bool,
+
+    pub(crate) connect: connect::ConnectState,
+    pub(crate) sock: Option<Socket>,
+    pub(crate) input: InputBuffer,
+    pub(crate) output: BytesMut,
+
+    pub(crate) params: Vec<(CString, CString)>,
+    pub(crate) backend_pid: i32,
+    pub(crate) cancel_key: Vec<u8>,
+    pub(crate) server_version: i32,
+    pub(crate) client_encoding: i32,
+    pub(crate) std_strings: bool,
+    pub(crate) default_transaction_read_only: Option<bool>,
+    pub(crate) in_hot_standby: Option<bool>,
+    pub(crate) xact_status: PGTransactionStatusType,
+    pub(crate) async_status: AsyncStatus,
+    /// The result being assembled or waiting to be collected.
+    pub(crate) result: Option<PgResult>,
+    /// The text of the last query, for error positions.
+    pub(crate) last_query: Vec<u8>,
+    pub(crate) last_sqlstate: [u8; 5],
+    pub(crate) password_needed: bool,
+    pub(crate) auth_req_received: bool,
+
+    pub(crate) hooks: NoticeHooks,
+    pub(crate) verbosity: PGVerbosity,
+    pub(crate) show_context: PGContextVisibility,
+    pub(crate) nonblocking: bool,
+    pub(crate) notifications: std::collections::VecDeque<query::Notification>,
+    /// C copies of strings handed out by accessors; they live as long as the connection.
+    accessor_strings: std::cell::RefCell<Vec<CString>>,
+}
+
+impl Connection {
+    /// A connection that has not started: options parsed (or the parse error recorded).
+    pub fn new(parsed: Result<ConnOptions, String>) -> Self {
+        let mut conn = Connection {
+            options: ConnOptions::default(),
+            options_valid: false,
+            plan: None,
+            status: ConnStatusType::CONNECTION_BAD,
+            error: ErrorBuffer::default(),
+            error_reported: 0,
+            error_result: false,
+            connect: connect::ConnectState::default(),
+            sock: None,
+            input: InputBuffer::default(),
+            output: BytesMut::with_capacity(16 * 1024),
+            params: Vec::new(),
+            backend_pid: 0,
+            cancel_key: Vec::new(),
+            server_version: 0,
+            client_encoding: 0,
+            std_strings: false,
+            default_transaction_read_only: None,
+            in_hot_standby: None,
+            xact_status: PGTransactionStatusType::PQTRANS_IDLE,
+            async_status: AsyncStatus::Idle,
+            result: None,
+            last_query: Vec::new(),
+            last_sqlstate: [0; 5],
+            password_needed: false,
+            auth_req_received: false,
+            hooks: NoticeHooks::default(),
+            verbosity: PGVerbosity::PQERRORS_DEFAULT,
+            show_context: PGContextVisibility::PQSHOW_CONTEXT_ERRORS,
+            nonblocking: false,
+            notifications: std::collections::VecDeque::new(),
+            accessor_strings: Default::default(),
+        };
+        match parsed {
+            Ok(opts) => conn.options = opts,
+            Err(text) => conn.error.append(text.as_bytes()),
+        }
+        conn
+    }
+
+    // ---- accessors (PQstatus and friends) ----
+
+    pub fn status(&self) -> ConnStatusType {
+        self.status
+    }
+    pub fn options(&self) -> &ConnOptions {
+        &self.options
+    }
+    pub fn error_message(&self) -> &CStr {
+        self.error.as_c_str()
+    }
+    pub fn notice_hooks_mut(&mut self) -> &mut NoticeHooks {
+        &mut self.hooks
+    }
+    pub fn set_verbosity(&mut self, v: PGVerbosity) -> PGVerbosity {
+        std::mem::replace(&mut self.verbosity, v)
+    }
+    pub fn set_show_context(&mut self, v: PGContextVisibility) -> PGContextVisibility {
+        std::mem::replace(&mut self.show_context, v)
+    }
+    pub fn transaction_status(&self) -> PGTransactionStatusType {
+        if self.status != ConnStatusType::CONNECTION_OK {
+            PGTransactionStatusType::PQTRANS_UNKNOWN
+        } else if self.async_status != AsyncStatus::Idle {
+            PGTransactionStatusType::PQTRANS_ACTIVE
+        } else {
+            self.xact_status
+        }
+    }
+    pub fn parameter_status(&self, name: &[u8]) -> Option<&CStr> {
+        self.params
+            .iter()
+            .find(|(k, _)| k.as_bytes() == name)
+            .map(|(_, v)| v.as_c_str())
+    }
+    pub fn server_version(&self) -> i32 {
+        if self.status == ConnStatusType::CONNECTION_BAD {
+            0
+        } else {
+            self.server_version
+        }
+    }
+    pub fn protocol_version(&self) -> i32 {
+        if self.status == ConnStatusType::CONNECTION_BAD {
+            0
+        } else {
+            3
+        }
+    }
+    pub fn backend_pid(&self) -> i32 {
+        if self.status == ConnStatusType::CONNECTION_OK {
+            self.backend_pid
+        } else {
+            0
+        }
+    }
+    pub fn socket(&self) -> i32 {
+        self.sock.as_ref().map_or(-1, |s| s.raw_fd())
+    }
+    pub fn client_encoding(&self) -> i32 {
+        if self.status == ConnStatusType::CONNECTION_OK {
+            self.client_encoding
+        } else {
+            -1
+        }
+    }
+    pub fn is_nonblocking(&self) -> bool {
+        self.nonblocking
+    }
+
+    /// The option value the session uses (after defaults), as PQdb/PQuser/PQoptions show it.
+    pub fn option(&self, keyword: &str) -> Option<&str> {
+        if !self.options_valid && self.plan.is_none() {
+            return None;
+        }
+        self.options.get(keyword)
+    }
+
+    /// PQhost: the current target's host, else its hostaddr, else "".
+    pub fn host(&self) -> &str {
+        match self.current_target() {
+            Some(t) if !t.host.is_empty() => &t.host,
+            Some(t) => t.hostaddr.as_deref().unwrap_or(""),
+            None => "",
+        }
+    }
+
+    /// PQport: the current target's port; libpq 18 shows the default when unknown.
+    pub fn port(&self) -> &str {
+        match self.current_target() {
+            Some(t) if !t.port.is_empty() => &t.port,
+            _ => "5432",
+        }
+    }
+
+    /// PQhostaddr: the numeric address of the current TCP connection, or "".
+    pub fn hostaddr(&self) -> &str {
+        self.connect.connected_ip.as_deref().unwrap_or("")
+    }
+
+    /// PQpass: the password in use: the target's (from the password file) or the option's.
+    pub fn password(&self) -> &str {
+        self.current_target()
+            .and_then(|t| t.password.as_deref())
+            .or_else(|| self.options.get("password"))
+            .unwrap_or("")
+    }
+
+    pub fn needs_password(&self) -> bool {
+        self.password_needed && self.password().is_empty()
+    }
+    pub fn used_password(&self) -> bool {
+        self.password_needed
+    }
+
+    pub(crate) fn current_target(&self) -> Option<&crate::conninfo::Target> {
+        self.plan.as_ref()?.targets.get(self.connect.which_target)
+    }
+
+    /// A stable C pointer to `text` for accessors such as PQhost: the copy is
+    /// kept (and reused) until the connection is freed, so the pointer stays
+    /// valid however the connection's state changes.
+    pub fn c_string_ptr(&self, text: &str) -> *const std::ffi::c_char {
+        let mut cache = self.accessor_strings.borrow_mut();
+        if let Some(c) = cache.iter().find(|c| c.as_bytes() == text.as_bytes()) {
+            return c.as_ptr();
+        }
+        let c = CString::new(text.replace('\0', "")).unwrap_or_default();
+        let ptr = c.as_ptr();
+        // Moving the CString into the Vec does not move its heap buffer.
+        cache.push(c);
+        ptr
+    }
+
+    // ---- errors and results ----
+
+    /// Adds text to the connection's error message.
+    pub(crate) fn append_error(&mut self, text: &str) {
+        self.error.append(text.as_bytes());
+    }
+
+    /// Starts a new command: earlier errors no longer matter.
+    pub(crate) fn clear_error(&mut self) {
+        self.error.clear();
+        self.error_reported = 0;
+        self.error_result = false;
+    }
+
+    /// Drops any result in progress and remembers to report an error result.
+    pub(crate) fn save_error_result(&mut self) {
+        self.result = None;
+        self.error_result = true;
+    }
+
+    pub(crate) fn new_result(&self, status: ExecStatusType) -> PgResult {
+        PgResult::new(status, self.hooks, self.client_encoding)
+    }
+
+    /// `PQmakeEmptyPGresult` with a connection: error statuses carry its message.
+    pub fn make_empty_result(&self, status: ExecStatusType) -> PgResult {
+        let mut res = self.new_result(status);
+        use ExecStatusType::*;
+        if !matches!(
+            status,
+            PGRES_EMPTY_QUERY
+                | PGRES_COMMAND_OK
+                | PGRES_TUPLES_OK
+                | PGRES_COPY_OUT
+                | PGRES_COPY_IN
+                | PGRES_COPY_BOTH
+                | PGRES_SINGLE_TUPLE
+                | PGRES_TUPLES_CHUNK
+        ) {
+            res.set_error_message(self.error.as_bytes());
+        }
+        res
+    }
+
+    /// Hands out the current result (or an error result), as libpq's pqPrepareAsyncResult.
+    pub(crate) fn take_result(&mut self) -> PgResult {
+        let res = match self.result.take() {
+            Some(res) => {
+                if res.status() == ExecStatusType::PGRES_FATAL_ERROR {
+                    self.error_reported = self.error.len();
+                }
+                res
+            }
+            None => {
+                if !self.error_result {
+                    self.append_error(msg::NO_ERROR_TEXT);
+                }
+                if self.error_reported >= self.error.len() {
+                    self.error_reported = 0;
+                }
+                let text = self.error.as_bytes()[self.error_reported..].to_vec();
+                self.error_reported = self.error.len();
+                PgResult::client_error(&text, self.hooks, self.client_encoding)
+            }
+        };
+        self.error_result = false;
+        res
+    }
+
+    /// Closes the socket and forgets buffered data.
+    pub(crate) fn drop_connection(&mut self) {
+        self.sock = None;
+        self.input.clear();
+        self.output.clear();
+    }
+
+    /// Sends Terminate (best effort) and closes.
+    pub fn close(&mut self) {
+        if self.sock.is_some() && self.status == ConnStatusType::CONNECTION_OK {
+            crate::protocol::frontend::terminate(&mut self.output);
+            let _ = self.flush_nonblocking();
+        }
+        self.drop_connection();
+        self.status = ConnStatusType::CONNECTION_BAD;
+        self.async_status = AsyncStatus::Idle;
+        self.result = None;
+        self.params.clear();
+    }
+
+    /// Blocks until the socket is ready for what `poll` asked, or the deadline.
+    pub(crate) fn wait_socket(
+        &mut self,
+        read: bool,
+        write: bool,
+        deadline: Option<Instant>,
+    ) -> Result<bool, ()> {
+        let Some(sock) = &self.sock else {
+            self.append_error(msg::NO_CONNECTION);
+            return Err(());
+        };
+        match crate::net::wait(sock.raw_fd(), read, write, deadline) {
+            Ok(ready) => Ok(ready),
+            Err(e) => {
+                self.append_error(&format!(
+                    "{}() failed: {}\n",
+                    "poll",
+                    crate::net::strerror(&e)
+                ));
+                Err(())
+            }
+        }
+    }
+}
+
+impl Connection {
+    /// PQreset starts from a clean error text.
+    pub fn clear_error_for_reset(&mut self) {
+        self.clear_error();
+    }
+
+    /// Finishes a connection attempt for PQping and says what it showed
+    /// (libpq's internal_ping).
+    pub fn ping_outcome(&mut self) -> crate::ffi::types::PGPing {
+        use crate::ffi::types::PGPing::*;
+        if !self.options_valid {
+            return PQPING_NO_ATTEMPT;
+        }
+        if self.status != ConnStatusType::CONNECTION_BAD {
+            self.connect_complete();
+        }
+        if self.status != ConnStatusType::CONNECTION_BAD || self.auth_req_received {
+            return PQPING_OK;
+        }
+        if self.last_sqlstate[0] == 0 {
+            return PQPING_NO_RESPONSE;
+        }
+        if &self.last_sqlstate == b"57P03" {
+            return PQPING_REJECT;
+        }
+        PQPING_OK
+    }
+}

@@ -1,1 +1,108 @@
-//! Message texts: conn.
+//! Message texts: connecting, authenticating and talking to the server
+//! (fe-connect.c, fe-auth.c, fe-misc.c, fe-exec.c, fe-protocol3.c).
+
+pub fn at_socket(path: &str) -> String {
+    format!("connection to server on socket \"{path}\" failed: ")
+}
+pub fn at_host(host: &str, port: &str) -> String {
+    format!("connection to server at \"{host}\", port {port} failed: ")
+}
+pub fn at_host_addr(host: &str, addr: &str, port: &str) -> String {
+    format!("connection to server at \"{host}\" ({addr}), port {port} failed: ")
+}
+pub const HINT_UNIX: &str =
+    "\tIs the server running locally and accepting connections on that socket?\n";
+pub const HINT_TCP: &str =
+    "\tIs the server running on that host and accepting TCP/IP connections?\n";
+pub fn could_not_translate_host(host: &str, err: &str) -> String {
+    format!("could not translate host name \"{host}\" to address: {err}\n")
+}
+pub fn could_not_parse_address(addr: &str, err: &str) -> String {
+    format!("could not parse network address \"{addr}\": {err}\n")
+}
+pub fn could_not_create_socket(err: &str) -> String {
+    format!("could not create socket: {err}\n")
+}
+pub fn setsockopt_failed(name: &str, err: &str) -> String {
+    format!("setsockopt({name}) failed: {err}\n")
+}
+pub fn could_not_get_socket_error(err: &str) -> String {
+    format!("could not get socket error status: {err}\n")
+}
+pub fn could_not_send_startup(err: &str) -> String {
+    format!("could not send startup packet: {err}\n")
+}
+pub const TIMEOUT_EXPIRED: &str = "timeout expired\n";
+pub fn expected_auth_request(got: u8) -> String {
+    format!(
+        "expected authentication request from server, but received {}\n",
+        got as char
+    )
+}
+pub const INVALID_AUTH_REQUEST: &str = "received invalid authentication request\n";
+pub const INVALID_PROTOCOL_NEGOTIATION: &str = "received invalid protocol negotiation message\n";
+pub const INVALID_ERROR_MESSAGE: &str = "received invalid error message\n";
+pub const UNEXPECTED_STARTUP_MESSAGE: &str = "unexpected message from server during startup\n";
+pub fn password_from_file(path: &str) -> String {
+    format!("password retrieved from file \"{path}\"\n")
+}
+pub const NO_PASSWORD_SUPPLIED: &str = "fe_sendauth: no password supplied\n";
+pub const KRB5_NOT_SUPPORTED: &str = "Kerberos 5 authentication not supported\n";
+pub const GSSAPI_NOT_SUPPORTED: &str = "GSSAPI authentication not supported\n";
+pub const SSPI_NOT_SUPPORTED: &str = "SSPI authentication not supported\n";
+pub const SASL_CONT_WITHOUT_SASL: &str =
+    "fe_sendauth: invalid authentication request from server: AUTH_REQ_SASL_CONT without AUTH_REQ_SASL\n";
+pub const SASL_ERROR: &str = "fe_sendauth: error in SASL authentication\n";
+pub fn auth_method_not_supported(code: u32) -> String {
+    format!("authentication method {code} not supported\n")
+}
+pub const SESSION_READ_ONLY: &str = "session is read-only\n";
+pub const SESSION_NOT_READ_ONLY: &str = "session is not read-only\n";
+pub const SERVER_IN_HOT_STANDBY: &str = "server is in hot standby mode\n";
+pub const SERVER_NOT_IN_HOT_STANDBY: &str = "server is not in hot standby mode\n";
+
+pub const SERVER_CLOSED: &str = "server closed the connection unexpectedly\n\tThis probably means the server terminated abnormally\n\tbefore or while processing the request.\n";
+pub fn could_not_receive(err: &str) -> String {
+    format!("could not receive data from server: {err}\n")
+}
+pub fn could_not_send(err: &str) -> String {
+    format!("could not send data to server: {err}\n")
+}
+pub fn lost_sync(tag: u8, len: i32) -> String {
+    format!(
+        "lost synchronization with server: got message type \"{}\", length {len}\n",
+        tag as char
+    )
+}
+pub fn length_mismatch(tag: u8) -> String {
+    format!(
+        "message contents do not agree with length in message type \"{}\"\n",
+        tag as char
+    )
+}
+pub fn unexpected_response(tag: u8) -> String {
+    format!(
+        "unexpected response from server; first received character was \"{}\"\n",
+        tag as char
+    )
+}
+pub const D_WITHOUT_T: &str =
+    "server sent data (\"D\" message) without prior row description (\"T\" message)\n";
+pub fn message_while_idle(tag: u8) -> String {
+    format!("message type 0x{tag:02x} arrived from server while idle")
+}
+pub const NO_CONNECTION: &str = "no connection to the server\n";
+pub const ANOTHER_COMMAND: &str = "another command is already in progress\n";
+pub const NULL_COMMAND: &str = "command string is a null pointer\n";
+pub const NO_ERROR_TEXT: &str = "no error text available\n";
+pub const COPY_TERMINATED_BY_PQEXEC: &str = "COPY terminated by new PQexec";
+pub const PQEXEC_DURING_COPY_BOTH: &str = "PQexec not allowed during COPY BOTH\n";
+pub const CONNECTION_POINTER_NULL: &CStr = c"connection pointer is NULL\n";
+pub const OUT_OF_MEMORY: &str = "out of memory\n";
+
+use std::ffi::CStr;
+pub const INSUFFICIENT_DATA_IN_T: &str = "insufficient data in \"T\" message";
+pub const NO_COPY_IN_PROGRESS: &str = "no COPY in progress\n";
+pub fn set_client_encoding_query(encoding: &str) -> String {
+    format!("set client_encoding to '{encoding}'")
+}

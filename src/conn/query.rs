@@ -1,0 +1,553 @@
+//! The query engine: sending commands and turning the server's messages into
+//! results (libpq's PQsendQuery, pqParseInput3, PQgetResult, PQexec).
+
+use super::buffer::ReadOutcome;
+use super::{AsyncStatus, Connection};
+use crate::ffi::types::{ConnStatusType, ExecStatusType, PGTransactionStatusType};
+use crate::messages::conn as msg;
+use crate::protocol::backend::{self, Frame, Reader};
+use crate::protocol::frontend;
+use crate::result::PgResult;
+
+use ExecStatusType::*;
+
+/// An asynchronous notification from LISTEN/NOTIFY.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    pub backend_pid: i32,
+    pub channel: Vec<u8>,
+    pub payload: Vec<u8>,
+}
+
+impl Connection {
+    /// Checks that a new command may be sent (libpq's pqSendQueryStart).
+    fn send_start(&mut self) -> bool {
+        self.clear_error();
+        if self.status != ConnStatusType::CONNECTION_OK {
+            self.append_error(msg::NO_CONNECTION);
+            return false;
+        }
+        if self.async_status != AsyncStatus::Idle {
+            self.append_error(msg::ANOTHER_COMMAND);
+            return false;
+        }
+        true
+    }
+
+    /// PQsendQuery: a simple-protocol query.
+    pub fn send_query(&mut self, sql: Option<&[u8]>) -> bool {
+        if !self.send_start() {
+            return false;
+        }
+        let Some(sql) = sql else {
+            self.append_error(msg::NULL_COMMAND);
+            return false;
+        };
+        frontend::query(&mut self.output, sql);
+        self.last_query.clear();
+        self.last_query.extend_from_slice(sql);
+        if self.send_flush().is_err() {
+            return false;
+        }
+        self.async_status = AsyncStatus::Busy;
+        true
+    }
+
+    /// Flushes after queueing a command: everything in blocking mode, what
+    /// the socket takes in non-blocking mode.
+    fn send_flush(&mut self) -> Result<(), ()> {
+        if self.nonblocking {
+            self.flush_nonblocking().map(|_| ())
+        } else {
+            self.flush_blocking()
+        }
+    }
+
+    /// PQexec: drain what an earlier asynchronous command left, send, and
+    /// return the last result.
+    pub fn exec(&mut self, sql: Option<&[u8]>) -> Option<PgResult> {
+        if !self.exec_start() || !self.send_query(sql) {
+            return None;
+        }
+        self.exec_finish()
+    }
+
+    /// Discards results nobody collected (libpq's PQexecStart).
+    fn exec_start(&mut self) -> bool {
+        self.clear_error();
+        while let Some(res) = self.get_result() {
+            match res.status() {
+                PGRES_COPY_IN if self.put_copy_end(Some(msg::COPY_TERMINATED_BY_PQEXEC)) < 0 => {
+                    return false;
+                }
+                PGRES_COPY_OUT => self.async_status = AsyncStatus::Busy,
+                PGRES_COPY_BOTH => {
+                    self.append_error(msg::PQEXEC_DURING_COPY_BOTH);
+                    return false;
+                }
+                _ => {}
+            }
+            if self.status == ConnStatusType::CONNECTION_BAD {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Collects results until none is left; the last one wins.
+    fn exec_finish(&mut self) -> Option<PgResult> {
+        let mut last = None;
+        while let Some(res) = self.get_result() {
+            let stop = matches!(
+                res.status(),
+                PGRES_COPY_IN | PGRES_COPY_OUT | PGRES_COPY_BOTH
+            ) || self.status == ConnStatusType::CONNECTION_BAD;
+            last = Some(res);
+            if stop {
+                break;
+            }
+        }
+        last
+    }
+
+    /// PQputCopyEnd: ends COPY FROM STDIN, or fails it with `error`.
+    pub fn put_copy_end(&mut self, error: Option<&str>) -> i32 {
+        if !matches!(
+            self.async_status,
+            AsyncStatus::CopyIn | AsyncStatus::CopyBoth
+        ) {
+            self.append_error(msg::NO_COPY_IN_PROGRESS);
+            return -1;
+        }
+        match error {
+            Some(text) => frontend::copy_fail(&mut self.output, text.as_bytes()),
+            None => frontend::copy_done(&mut self.output),
+        }
+        self.async_status = AsyncStatus::Busy;
+        if self.send_flush().is_err() {
+            return -1;
+        }
+        1
+    }
+
+    /// PQgetResult: the next result, waiting for it; None when the command is done.
+    pub fn get_result(&mut self) -> Option<PgResult> {
+        self.parse_input();
+        while self.async_status == AsyncStatus::Busy {
+            let failed = self.flush_blocking().is_err()
+                || self.wait_socket(true, false, None).is_err()
+                || matches!(self.read_data(0), ReadOutcome::Failed);
+            if failed {
+                self.save_error_result();
+                self.async_status = AsyncStatus::Idle;
+                return Some(self.take_result());
+            }
+            self.parse_input();
+        }
+        match self.async_status {
+            AsyncStatus::Idle => None,
+            AsyncStatus::Ready => {
+                let res = self.take_result();
+                self.async_status = AsyncStatus::Busy;
+                Some(res)
+            }
+            AsyncStatus::CopyIn => Some(self.copy_result(PGRES_COPY_IN)),
+            AsyncStatus::CopyOut => Some(self.copy_result(PGRES_COPY_OUT)),
+            AsyncStatus::CopyBoth => Some(self.copy_result(PGRES_COPY_BOTH)),
+            AsyncStatus::Busy => None,
+        }
+    }
+
+    /// The COPY result: the one CopyInResponse/CopyOutResponse made, or a fresh one.
+    fn copy_result(&mut self, status: ExecStatusType) -> PgResult {
+        match self.result.take() {
+            Some(res) if res.status() == status => res,
+            _ => self.make_empty_result(status),
+        }
+    }
+
+    /// PQconsumeInput: reads what has arrived, without blocking.
+    pub fn consume_input(&mut self) -> bool {
+        if self.nonblocking && self.flush_nonblocking().is_err() {
+            return false;
+        }
+        !matches!(self.read_data(0), ReadOutcome::Failed)
+    }
+
+    /// PQisBusy: would PQgetResult block?
+    pub fn is_busy(&mut self) -> bool {
+        self.parse_input();
+        self.async_status == AsyncStatus::Busy && self.status != ConnStatusType::CONNECTION_BAD
+    }
+
+    /// Takes one queued notification.
+    pub fn next_notification(&mut self) -> Option<Notification> {
+        self.parse_input();
+        self.notifications.pop_front()
+    }
+
+    /// PQsetClientEncoding.
+    pub fn set_client_encoding(&mut self, encoding: &str) -> i32 {
+        if self.status != ConnStatusType::CONNECTION_OK {
+            return -1;
+        }
+        let encoding = if encoding == "auto" {
+            crate::encoding::encoding_from_locale()
+        } else {
+            encoding
+        };
+        // libpq builds this query in a 128-byte buffer and refuses longer names.
+        if encoding.len() + 29 > 128 {
+            return -1;
+        }
+        let sql = msg::set_client_encoding_query(encoding);
+        match self.exec(Some(sql.as_bytes())) {
+            Some(res) if res.status() == PGRES_COMMAND_OK => 0,
+            _ => -1,
+        }
+    }
+
+    /// Turns complete messages in the input buffer into state and results
+    /// (libpq's pqParseInput3). Stops at an incomplete message, or when a
+    /// result waits to be collected.
+    pub(crate) fn parse_input(&mut self) {
+        loop {
+            let (tag, len) = match backend::frame(self.input.unread()) {
+                Frame::Incomplete(_) => return,
+                Frame::Invalid { tag } => {
+                    let unread = self.input.unread();
+                    let word = i32::from_be_bytes([unread[1], unread[2], unread[3], unread[4]]);
+                    self.handle_sync_loss(tag, word);
+                    return;
+                }
+                Frame::Message { tag, len } => (tag, len),
+            };
+            // Notices and notifications are processed in any state; the rest
+            // only while a command is busy.
+            let consumed = if tag == b'A' || tag == b'N' {
+                self.process_message(tag, len)
+            } else if self.async_status != AsyncStatus::Busy {
+                if self.async_status != AsyncStatus::Idle {
+                    return;
+                }
+                match tag {
+                    b'E' => self.process_idle_error(len),
+                    b'S' => self.process_message(tag, len),
+                    _ => {
+                        let hooks = self.hooks;
+                        hooks.internal_notice(&msg::message_while_idle(tag), self.client_encoding);
+                        true
+                    }
+                }
+            } else {
+                if tag == b'T' && self.result.is_some() && !self.has_failed_result() {
+                    // A second RowDescription starts another result: hand out this one first.
+                    self.async_status = AsyncStatus::Ready;
+                    return;
+                }
+                self.process_message(tag, len)
+            };
+            if self.status == ConnStatusType::CONNECTION_BAD && self.sock.is_none() {
+                return;
+            }
+            if consumed {
+                self.input.consume(5 + len);
+            } else {
+                self.append_error(&msg::length_mismatch(tag));
+                self.save_error_result();
+                self.async_status = AsyncStatus::Ready;
+                self.input.consume(5 + len);
+            }
+        }
+    }
+
+    fn has_failed_result(&self) -> bool {
+        self.error_result
+            || self
+                .result
+                .as_ref()
+                .is_some_and(|r| r.status() == PGRES_FATAL_ERROR)
+    }
+
+    /// An ErrorResponse while idle: shown as a notice (the server says why it
+    /// is about to close the connection).
+    fn process_idle_error(&mut self, len: usize) -> bool {
+        let body = self.input.unread()[5..5 + len].to_vec();
+        self.handle_error_notice(&body, false).is_ok()
+    }
+
+    /// Handles one whole message; false when its contents disagree with its length.
+    fn process_message(&mut self, tag: u8, len: usize) -> bool {
+        // Copy the body out of the input buffer only for messages that need
+        // &mut self with the body at hand; DataRow is read in place.
+        match tag {
+            b'D' => return self.process_data_row(len),
+            b'd' | b'c' => return true,
+            _ => {}
+        }
+        let body = self.input.unread()[5..5 + len].to_vec();
+        let mut r = Reader::new(&body);
+        match tag {
+            b'A' => {
+                let (Some(pid), Some(channel), Some(payload)) = (r.i32(), r.cstr(), r.cstr())
+                else {
+                    return false;
+                };
+                self.notifications.push_back(Notification {
+                    backend_pid: pid,
+                    channel: channel.to_vec(),
+                    payload: payload.to_vec(),
+                });
+                r.remaining() == 0
+            }
+            b'N' => self.handle_error_notice(&body, false).is_ok(),
+            b'E' => {
+                if self.handle_error_notice(&body, true).is_err() {
+                    return false;
+                }
+                self.async_status = AsyncStatus::Ready;
+                true
+            }
+            b'C' => {
+                let Some(tag) = r.cstr() else { return false };
+                if self.result.is_none() && !self.error_result {
+                    self.result = Some(self.new_result(PGRES_COMMAND_OK));
+                }
+                if let Some(res) = self.result.as_mut() {
+                    res.set_command_tag(tag);
+                }
+                self.async_status = AsyncStatus::Ready;
+                r.remaining() == 0
+            }
+            b'I' => {
+                if self.result.is_none() && !self.error_result {
+                    self.result = Some(self.new_result(PGRES_EMPTY_QUERY));
+                }
+                self.async_status = AsyncStatus::Ready;
+                true
+            }
+            b'Z' => {
+                let Some(status) = r.u8() else { return false };
+                self.xact_status = match status {
+                    b'I' => PGTransactionStatusType::PQTRANS_IDLE,
+                    b'T' => PGTransactionStatusType::PQTRANS_INTRANS,
+                    b'E' => PGTransactionStatusType::PQTRANS_INERROR,
+                    _ => PGTransactionStatusType::PQTRANS_UNKNOWN,
+                };
+                self.async_status = AsyncStatus::Idle;
+                r.remaining() == 0
+            }
+            b'S' => {
+                let (Some(name), Some(value)) = (r.cstr(), r.cstr()) else {
+                    return false;
+                };
+                self.set_parameter(name, value);
+                r.remaining() == 0
+            }
+            b'K' => {
+                let Some(pid) = r.i32() else { return false };
+                self.backend_pid = pid;
+                self.cancel_key = r.rest().to_vec();
+                true
+            }
+            b'T' => {
+                if self.has_failed_result() {
+                    return true;
+                }
+                match backend::row_description(&body) {
+                    Some(fields) => {
+                        let mut res = self.new_result(PGRES_TUPLES_OK);
+                        res.set_fields(&fields);
+                        self.result = Some(res);
+                    }
+                    None => self.fail_result(msg::INSUFFICIENT_DATA_IN_T),
+                }
+                true
+            }
+            b'G' | b'H' | b'W' => {
+                let (status, next) = match tag {
+                    b'G' => (PGRES_COPY_IN, AsyncStatus::CopyIn),
+                    b'H' => (PGRES_COPY_OUT, AsyncStatus::CopyOut),
+                    _ => (PGRES_COPY_BOTH, AsyncStatus::CopyBoth),
+                };
+                let (Some(_format), Some(n)) = (r.u8(), r.i16()) else {
+                    return false;
+                };
+                let mut formats = Vec::new();
+                for _ in 0..n.max(0) {
+                    let Some(f) = r.i16() else { return false };
+                    formats.push(f);
+                }
+                let mut res = self.new_result(status);
+                let descs: Vec<_> = formats
+                    .iter()
+                    .map(|&format| backend::FieldDescription {
+                        name: b"",
+                        table_oid: 0,
+                        column: 0,
+                        type_oid: 0,
+                        type_len: 0,
+                        type_mod: 0,
+                        format,
+                    })
+                    .collect();
+                res.set_fields(&descs);
+                self.result = Some(res);
+                self.async_status = next;
+                r.remaining() == 0
+            }
+            b'1' | b'2' | b'3' | b'n' | b's' | b't' => true,
+            other => {
+                self.append_error(&msg::unexpected_response(other));
+                self.save_error_result();
+                self.async_status = AsyncStatus::Ready;
+                true
+            }
+        }
+    }
+
+    /// A DataRow: one copy into the result's arena, straight from the input buffer.
+    fn process_data_row(&mut self, len: usize) -> bool {
+        let tuples = self
+            .result
+            .as_ref()
+            .is_some_and(|r| matches!(r.status(), PGRES_TUPLES_OK | PGRES_TUPLES_CHUNK));
+        if tuples {
+            let body = &self.input.unread()[5..5 + len];
+            let outcome = self.result.as_mut().map(|res| res.add_row(body));
+            if let Some(Err(text)) = outcome {
+                self.fail_result(text);
+            }
+        } else if !self.has_failed_result() {
+            self.append_error(msg::D_WITHOUT_T);
+            self.save_error_result();
+        }
+        true
+    }
+
+    /// Replaces the result being built by an error result with `text`.
+    fn fail_result(&mut self, text: &str) {
+        self.result = None;
+        self.append_error(&format!("{text}\n"));
+        self.save_error_result();
+    }
+
+    /// libpq's handleSyncLoss: the stream can't be trusted any more.
+    fn handle_sync_loss(&mut self, tag: u8, len: i32) {
+        self.append_error(&msg::lost_sync(tag, len));
+        self.save_error_result();
+        self.async_status = AsyncStatus::Ready;
+        self.drop_connection();
+        self.status = ConnStatusType::CONNECTION_BAD;
+    }
+
+    /// A ParameterStatus value, and what the library derives from it.
+    fn set_parameter(&mut self, name: &[u8], value: &[u8]) {
+        match name {
+            b"client_encoding" => {
+                let id = crate::encoding::encoding_id(&String::from_utf8_lossy(value));
+                self.client_encoding = id.max(0);
+            }
+            b"standard_conforming_strings" => self.std_strings = value == b"on",
+            b"server_version" => self.server_version = parse_server_version(value),
+            b"default_transaction_read_only" => {
+                self.default_transaction_read_only = Some(value == b"on")
+            }
+            b"in_hot_standby" => self.in_hot_standby = Some(value == b"on"),
+            _ => {}
+        }
+        let name = cstring(name);
+        let value = cstring(value);
+        match self.params.iter_mut().find(|(k, _)| *k == name) {
+            Some(slot) => slot.1 = value,
+            None => self.params.push((name, value)),
+        }
+    }
+
+    /// An ErrorResponse or NoticeResponse (libpq's pqGetErrorNotice3): an error
+    /// becomes the current result and joins the connection's error text; a
+    /// notice goes to the notice receiver.
+    pub(crate) fn handle_error_notice(&mut self, body: &[u8], is_error: bool) -> Result<(), ()> {
+        let fields = backend::error_fields(body).ok_or(())?;
+        let status = if is_error {
+            PGRES_FATAL_ERROR
+        } else {
+            PGRES_NONFATAL_ERROR
+        };
+        let mut res = self.new_result(status);
+        res.set_error_fields(&fields);
+        let field = |code: u8| fields.iter().find(|(c, _)| *c == code).map(|(_, v)| *v);
+        if is_error {
+            self.last_sqlstate = [0; 5];
+            if let Some(state) = field(b'C').filter(|s| s.len() == 5) {
+                self.last_sqlstate.copy_from_slice(state);
+            }
+        }
+        let query = (field(b'P').is_some() && !self.last_query.is_empty())
+            .then_some(self.last_query.as_slice());
+        let text = crate::errfmt::build_error_message(
+            &field,
+            query,
+            self.verbosity,
+            self.show_context,
+            is_error,
+            self.client_encoding,
+        );
+        res.set_error_message(&text);
+        if is_error {
+            self.result = Some(res);
+            self.error_result = false;
+            self.error.append(&text);
+        } else {
+            let hooks = self.hooks;
+            hooks.deliver(&res);
+        }
+        Ok(())
+    }
+}
+
+/// libpq's reading of server_version: "15.4" → 150004, "9.6.1" → 90601, "18devel" → 180000.
+fn parse_server_version(value: &[u8]) -> i32 {
+    let text = String::from_utf8_lossy(value);
+    let mut nums = Vec::new();
+    let mut rest = text.as_ref();
+    for _ in 0..3 {
+        let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        if digits.is_empty() {
+            break;
+        }
+        nums.push(digits.parse::<i32>().unwrap_or(0));
+        rest = &rest[digits.len()..];
+        match rest.strip_prefix('.') {
+            Some(r) => rest = r,
+            None => break,
+        }
+    }
+    match nums.as_slice() {
+        [maj, min, rev] => (100 * maj + min) * 100 + rev,
+        [maj, min] if *maj >= 10 => 100 * 100 * maj + min,
+        [maj, min] => (100 * maj + min) * 100,
+        [maj] => 100 * 100 * maj,
+        _ => 0,
+    }
+}
+
+fn cstring(bytes: &[u8]) -> std::ffi::CString {
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    std::ffi::CString::new(&bytes[..end]).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_server_version;
+
+    #[test]
+    fn server_versions() {
+        assert_eq!(parse_server_version(b"15.4 (Debian 15.4-1)"), 150004);
+        assert_eq!(parse_server_version(b"9.6.1"), 90601);
+        assert_eq!(parse_server_version(b"9.6devel"), 90600);
+        assert_eq!(parse_server_version(b"18devel"), 180000);
+        assert_eq!(parse_server_version(b"18.1"), 180001);
+        assert_eq!(parse_server_version(b"x"), 0);
+    }
+}

@@ -1,0 +1,245 @@
+//! Exports: reading results (PQresultStatus, PQgetvalue, PQfname, ...).
+
+use std::ffi::{c_char, c_int, c_void, CStr};
+
+use super::handle::{borrow, c_str, guard, into_raw, take_box};
+use super::types::*;
+use crate::messages::result as msg;
+
+/// # Safety
+/// `res` is NULL or a live result from this library.
+unsafe fn res_ref<'a>(res: *const PGresult) -> Option<&'a PGresult> {
+    // SAFETY: forwarded contract.
+    unsafe { borrow(res) }
+}
+
+fn ptr(s: &CStr) -> *mut c_char {
+    s.as_ptr() as *mut c_char
+}
+
+/// Wrapper making the status-name table shareable between threads: it only
+/// holds pointers to static, immutable strings.
+#[repr(transparent)]
+pub struct StatusNames(pub [*const c_char; 13]);
+// SAFETY: the pointers refer to 'static read-only C strings and are never written.
+unsafe impl Sync for StatusNames {}
+
+/// libpq's exported data symbol with the status names (libpq-int.h).
+#[no_mangle]
+#[allow(non_upper_case_globals)]
+pub static pgresStatus: StatusNames = StatusNames([
+    msg::STATUS_NAMES[0].as_ptr(),
+    msg::STATUS_NAMES[1].as_ptr(),
+    msg::STATUS_NAMES[2].as_ptr(),
+    msg::STATUS_NAMES[3].as_ptr(),
+    msg::STATUS_NAMES[4].as_ptr(),
+    msg::STATUS_NAMES[5].as_ptr(),
+    msg::STATUS_NAMES[6].as_ptr(),
+    msg::STATUS_NAMES[7].as_ptr(),
+    msg::STATUS_NAMES[8].as_ptr(),
+    msg::STATUS_NAMES[9].as_ptr(),
+    msg::STATUS_NAMES[10].as_ptr(),
+    msg::STATUS_NAMES[11].as_ptr(),
+    msg::STATUS_NAMES[12].as_ptr(),
+]);
+
+#[no_mangle]
+pub unsafe extern "C" fn PQresultStatus(res: *const PGresult) -> ExecStatusType {
+    guard(ExecStatusType::PGRES_FATAL_ERROR, || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(ExecStatusType::PGRES_FATAL_ERROR, |r| r.status())
+    })
+}
+
+#[no_mangle]
+pub extern "C" fn PQresStatus(status: ExecStatusTypeArg) -> *mut c_char {
+    let name = msg::STATUS_NAMES
+        .get(status as usize)
+        .copied()
+        .unwrap_or(msg::INVALID_STATUS);
+    ptr(name)
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQresultErrorMessage(res: *const PGresult) -> *mut c_char {
+    guard(ptr(c""), || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(ptr(c""), |r| ptr(r.error_message()))
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQresultErrorField(res: *const PGresult, fieldcode: c_int) -> *mut c_char {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: see res_ref.
+        let Some(r) = (unsafe { res_ref(res) }) else {
+            return std::ptr::null_mut();
+        };
+        u8::try_from(fieldcode)
+            .ok()
+            .and_then(|code| r.error_field(code))
+            .map_or(std::ptr::null_mut(), ptr)
+    })
+}
+
+macro_rules! res_int {
+    ($name:ident, |$r:ident| $body:expr) => {
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(res: *const PGresult) -> c_int {
+            guard(0, || {
+                // SAFETY: see res_ref.
+                unsafe { res_ref(res) }.map_or(0, |$r| $body)
+            })
+        }
+    };
+}
+
+res_int!(PQntuples, |r| r.ntuples());
+res_int!(PQnfields, |r| r.nfields());
+res_int!(PQbinaryTuples, |r| r.binary_tuples() as c_int);
+
+macro_rules! field_attr {
+    ($name:ident, $ty:ty, $fail:expr, |$f:ident| $body:expr) => {
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(res: *const PGresult, field_num: c_int) -> $ty {
+            guard($fail, || {
+                // SAFETY: see res_ref.
+                unsafe { res_ref(res) }
+                    .and_then(|r| r.field(field_num))
+                    .map_or($fail, |$f| $body)
+            })
+        }
+    };
+}
+
+field_attr!(PQfname, *mut c_char, std::ptr::null_mut(), |f| ptr(&f.name));
+field_attr!(PQftable, Oid, 0, |f| f.table_oid);
+field_attr!(PQftablecol, c_int, 0, |f| f.column);
+field_attr!(PQfformat, c_int, 0, |f| f.format);
+field_attr!(PQftype, Oid, 0, |f| f.type_oid);
+field_attr!(PQfsize, c_int, 0, |f| f.type_len);
+field_attr!(PQfmod, c_int, 0, |f| f.type_mod);
+
+#[no_mangle]
+pub unsafe extern "C" fn PQfnumber(res: *const PGresult, field_name: *const c_char) -> c_int {
+    guard(-1, || {
+        // SAFETY: see res_ref; field_name is NULL or a C string.
+        match (unsafe { res_ref(res) }, unsafe { c_str(field_name) }) {
+            (Some(r), Some(name)) => r.field_number(name.to_bytes()),
+            _ => -1,
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQgetvalue(
+    res: *const PGresult,
+    tup_num: c_int,
+    field_num: c_int,
+) -> *mut c_char {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }
+            .and_then(|r| r.get_value(tup_num, field_num))
+            .map_or(std::ptr::null_mut(), |p| p as *mut c_char)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQgetlength(
+    res: *const PGresult,
+    tup_num: c_int,
+    field_num: c_int,
+) -> c_int {
+    guard(0, || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(0, |r| r.get_length(tup_num, field_num))
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQgetisnull(
+    res: *const PGresult,
+    tup_num: c_int,
+    field_num: c_int,
+) -> c_int {
+    guard(1, || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(1, |r| r.get_is_null(tup_num, field_num) as c_int)
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQcmdStatus(res: *mut PGresult) -> *mut c_char {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(std::ptr::null_mut(), |r| ptr(r.cmd_status()))
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQcmdTuples(res: *mut PGresult) -> *mut c_char {
+    guard(ptr(c""), || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(ptr(c""), |r| ptr(r.cmd_tuples()))
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQoidValue(res: *const PGresult) -> Oid {
+    guard(0, || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(0, |r| r.oid_value())
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQoidStatus(res: *const PGresult) -> *mut c_char {
+    guard(ptr(c""), || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(ptr(c""), |r| ptr(r.oid_status()))
+    })
+}
+
+/// Frees a result. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn PQclear(res: *mut PGresult) {
+    guard((), || {
+        // SAFETY: res is NULL or a result from this library, not used after this call.
+        drop(unsafe { take_box(res) });
+    })
+}
+
+/// An empty result; with a connection it copies its hooks, encoding and,
+/// for error statuses, its error message.
+#[no_mangle]
+pub unsafe extern "C" fn PQmakeEmptyPGresult(
+    conn: *mut PGconn,
+    status: ExecStatusTypeArg,
+) -> *mut PGresult {
+    guard(std::ptr::null_mut(), || {
+        let status = ExecStatusType::from_raw(status).unwrap_or(ExecStatusType::PGRES_FATAL_ERROR);
+        // SAFETY: conn is NULL or a live handle.
+        let res = match unsafe { borrow(conn as *const PGconn) } {
+            Some(c) => c.make_empty_result(status),
+            None => crate::result::PgResult::new(status, super::notice::NoticeHooks::silent(), 0),
+        };
+        into_raw(res)
+    })
+}
+
+/// Frees memory libpq handed out (it is `malloc` memory).
+#[no_mangle]
+pub unsafe extern "C" fn PQfreemem(ptr: *mut c_void) {
+    // SAFETY: ptr is NULL or came from malloc in this library, as libpq requires.
+    unsafe { libc::free(ptr) }
+}
+
+/// Memory a result holds.
+#[no_mangle]
+pub unsafe extern "C" fn PQresultMemorySize(res: *const PGresult) -> usize {
+    guard(0, || {
+        // SAFETY: see res_ref.
+        unsafe { res_ref(res) }.map_or(0, |r| r.memory_size())
+    })
+}

@@ -1,0 +1,184 @@
+//! Backend (server to client) messages: finding complete messages in the input
+//! buffer and reading their fields without copying.
+
+/// Messages that may legitimately be long; any other message longer than this
+/// is taken as a loss of protocol sync, as libpq does.
+const MAX_SHORT_MESSAGE: usize = 30_000;
+
+fn may_be_long(tag: u8) -> bool {
+    matches!(tag, b'T' | b'D' | b'd' | b'V' | b'E' | b'N' | b'A')
+}
+
+/// What the input buffer holds at its start.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// A whole message: its type byte and its body length; it spans `5 + len` bytes.
+    Message { tag: u8, len: usize },
+    /// Not enough bytes yet; at least this many bytes are needed in all.
+    Incomplete(usize),
+    /// The length word is impossible: the stream is out of sync.
+    Invalid { tag: u8 },
+}
+
+/// Looks at the start of `buf` for one backend message.
+pub fn frame(buf: &[u8]) -> Frame {
+    if buf.len() < 5 {
+        return Frame::Incomplete(5);
+    }
+    let tag = buf[0];
+    let word = i32::from_be_bytes([buf[1], buf[2], buf[3], buf[4]]);
+    if word < 4 {
+        return Frame::Invalid { tag };
+    }
+    let len = word as usize - 4;
+    if len > MAX_SHORT_MESSAGE && !may_be_long(tag) {
+        return Frame::Invalid { tag };
+    }
+    if buf.len() < 5 + len {
+        Frame::Incomplete(5 + len)
+    } else {
+        Frame::Message { tag, len }
+    }
+}
+
+/// A cursor over a message body; every read is bounds-checked, so a lying
+/// server yields `None`, never a panic or an out-of-bounds read.
+#[derive(Clone, Copy)]
+pub struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub fn new(buf: &'a [u8]) -> Self {
+        Reader { buf, pos: 0 }
+    }
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+    pub fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+    pub fn rest(&mut self) -> &'a [u8] {
+        let r = &self.buf[self.pos..];
+        self.pos = self.buf.len();
+        r
+    }
+    pub fn u8(&mut self) -> Option<u8> {
+        let b = *self.buf.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+    pub fn i16(&mut self) -> Option<i16> {
+        let b = self.bytes(2)?;
+        Some(i16::from_be_bytes([b[0], b[1]]))
+    }
+    pub fn i32(&mut self) -> Option<i32> {
+        let b = self.bytes(4)?;
+        Some(i32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    pub fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let b = self.buf.get(self.pos..end)?;
+        self.pos = end;
+        Some(b)
+    }
+    /// A NUL-terminated string, without its NUL.
+    pub fn cstr(&mut self) -> Option<&'a [u8]> {
+        let rest = &self.buf[self.pos..];
+        let nul = rest.iter().position(|&b| b == 0)?;
+        self.pos += nul + 1;
+        Some(&rest[..nul])
+    }
+}
+
+/// One column of a RowDescription.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDescription<'a> {
+    pub name: &'a [u8],
+    pub table_oid: u32,
+    pub column: i16,
+    pub type_oid: u32,
+    pub type_len: i16,
+    pub type_mod: i32,
+    pub format: i16,
+}
+
+/// Reads a RowDescription body.
+pub fn row_description(body: &[u8]) -> Option<Vec<FieldDescription<'_>>> {
+    let mut r = Reader::new(body);
+    let n = r.i16()?;
+    if n < 0 {
+        return None;
+    }
+    // Each column takes at least 19 bytes: refuse a count the body cannot hold
+    // before reserving memory for it.
+    if (n as usize) * 19 > r.remaining() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n as usize);
+    for _ in 0..n {
+        out.push(FieldDescription {
+            name: r.cstr()?,
+            table_oid: r.i32()? as u32,
+            column: r.i16()?,
+            type_oid: r.i32()? as u32,
+            type_len: r.i16()?,
+            type_mod: r.i32()?,
+            format: r.i16()?,
+        });
+    }
+    if r.remaining() != 0 {
+        return None;
+    }
+    Some(out)
+}
+
+/// Reads the fields of an ErrorResponse or NoticeResponse: `(code, value)` pairs.
+pub fn error_fields(body: &[u8]) -> Option<Vec<(u8, &[u8])>> {
+    let mut r = Reader::new(body);
+    let mut out = Vec::new();
+    loop {
+        let code = r.u8()?;
+        if code == 0 {
+            return Some(out);
+        }
+        out.push((code, r.cstr()?));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames() {
+        assert_eq!(frame(b"Z\0\0"), Frame::Incomplete(5));
+        assert_eq!(frame(b"Z\0\0\0\x05"), Frame::Incomplete(6));
+        assert_eq!(frame(b"Z\0\0\0\x05I"), Frame::Message { tag: b'Z', len: 1 });
+        assert_eq!(frame(b"Z\0\0\0\x03I"), Frame::Invalid { tag: b'Z' });
+        assert_eq!(frame(b"Z\x7f\0\0\0"), Frame::Invalid { tag: b'Z' });
+        assert_eq!(frame(b"D\x01\0\0\0"), Frame::Incomplete(0x0100_0001));
+    }
+
+    #[test]
+    fn hostile_row_description_is_refused() {
+        assert!(row_description(b"\x7f\xff").is_none());
+        assert!(row_description(b"\xff\xff").is_none());
+        assert!(row_description(b"\0\x01a\0").is_none());
+        let ok = b"\0\x01a\0\0\0\0\x01\0\x02\0\0\0\x17\0\x04\xff\xff\xff\xff\0\0";
+        let f = row_description(ok).unwrap();
+        assert_eq!(f[0].name, b"a");
+        assert_eq!(f[0].type_oid, 23);
+        assert_eq!(f[0].type_mod, -1);
+    }
+
+    #[test]
+    fn error_fields_need_terminator() {
+        assert_eq!(
+            error_fields(b"SERROR\0Mboom\0\0").unwrap(),
+            vec![(b'S', &b"ERROR"[..]), (b'M', &b"boom"[..])]
+        );
+        assert!(error_fields(b"SERROR\0Mboom").is_none());
+    }
+}

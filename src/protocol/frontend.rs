@@ -1,0 +1,106 @@
+//! Frontend (client to server) messages, appended to an output buffer so that
+//! several messages leave in one `write`.
+
+use bytes::{BufMut, BytesMut};
+
+/// Appends a message: type byte, then a length word patched once the body is written.
+fn message(out: &mut BytesMut, tag: u8, body: impl FnOnce(&mut BytesMut)) {
+    out.put_u8(tag);
+    framed(out, body);
+}
+
+/// Writes a length word covering itself and what `body` appends.
+fn framed(out: &mut BytesMut, body: impl FnOnce(&mut BytesMut)) {
+    let at = out.len();
+    out.put_i32(0);
+    body(out);
+    let len = (out.len() - at) as i32;
+    out[at..at + 4].copy_from_slice(&len.to_be_bytes());
+}
+
+fn put_cstr(out: &mut BytesMut, s: &[u8]) {
+    out.put_slice(s);
+    out.put_u8(0);
+}
+
+/// StartupMessage: protocol version and `name\0value\0` pairs, ended by a NUL.
+pub fn startup(out: &mut BytesMut, version: i32, params: &[(&str, &str)]) {
+    framed(out, |b| {
+        b.put_i32(version);
+        for (k, v) in params {
+            put_cstr(b, k.as_bytes());
+            put_cstr(b, v.as_bytes());
+        }
+        b.put_u8(0);
+    });
+}
+
+/// PasswordMessage (cleartext or MD5 response).
+pub fn password(out: &mut BytesMut, pw: &[u8]) {
+    message(out, b'p', |b| put_cstr(b, pw));
+}
+
+/// SASLInitialResponse: mechanism name and the client-first-message.
+pub fn sasl_initial_response(out: &mut BytesMut, mechanism: &str, data: &[u8]) {
+    message(out, b'p', |b| {
+        put_cstr(b, mechanism.as_bytes());
+        b.put_i32(data.len() as i32);
+        b.put_slice(data);
+    });
+}
+
+/// SASLResponse: a continuation of the exchange.
+pub fn sasl_response(out: &mut BytesMut, data: &[u8]) {
+    message(out, b'p', |b| b.put_slice(data));
+}
+
+/// Query: a simple-protocol query string.
+pub fn query(out: &mut BytesMut, sql: &[u8]) {
+    message(out, b'Q', |b| put_cstr(b, sql));
+}
+
+/// Terminate.
+pub fn terminate(out: &mut BytesMut) {
+    message(out, b'X', |_| {});
+}
+
+/// CopyDone: the end of COPY FROM STDIN data.
+pub fn copy_done(out: &mut BytesMut) {
+    message(out, b'c', |_| {});
+}
+
+/// CopyFail: abort COPY FROM STDIN with a reason.
+pub fn copy_fail(out: &mut BytesMut, reason: &[u8]) {
+    message(out, b'f', |b| put_cstr(b, reason));
+}
+
+/// Sync.
+pub fn sync(out: &mut BytesMut) {
+    message(out, b'S', |_| {});
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_is_framed() {
+        let mut b = BytesMut::new();
+        query(&mut b, b"select 1");
+        assert_eq!(&b[..], b"Q\0\0\0\x0dselect 1\0");
+    }
+
+    #[test]
+    fn startup_is_framed() {
+        let mut b = BytesMut::new();
+        startup(&mut b, crate::protocol::PROTOCOL_3_0, &[("user", "u")]);
+        assert_eq!(&b[..], b"\0\0\0\x10\0\x03\0\0user\0u\0\0");
+    }
+
+    #[test]
+    fn sasl_initial_response_has_length_word() {
+        let mut b = BytesMut::new();
+        sasl_initial_response(&mut b, "M", b"xy");
+        assert_eq!(&b[..], b"p\0\0\0\x0cM\0\0\0\0\x02xy");
+    }
+}
