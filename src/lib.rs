@@ -6,6 +6,7 @@
 //! `ffi` (the exported C functions, the only place that handles C pointers).
 
 pub mod auth;
+pub mod cnum;
 pub mod conn;
 pub mod conninfo;
 pub mod encoding;

@@ -84,6 +84,10 @@ pub struct PgResult {
     oid_status: CString,
     error_message: CString,
     error_fields: Vec<(u8, CString)>,
+    /// The statement an error position refers to (libpq's errQuery).
+    error_query: Option<Box<[u8]>>,
+    /// Parameter types of a described statement (empty for other results).
+    param_types: Vec<u32>,
     hooks: NoticeHooks,
     client_encoding: i32,
 }
@@ -104,6 +108,8 @@ impl PgResult {
             oid_status: CString::default(),
             error_message: CString::default(),
             error_fields: Vec::new(),
+            error_query: None,
+            param_types: Vec::new(),
             hooks,
             client_encoding,
         }
@@ -220,6 +226,10 @@ impl PgResult {
         self.error_fields.push((code, cstring_lossless(value)));
     }
 
+    pub fn set_error_query(&mut self, query: &[u8]) {
+        self.error_query = Some(query.into());
+    }
+
     pub fn set_error_message(&mut self, text: &[u8]) {
         self.error_message = cstring_lossless(text);
     }
@@ -261,6 +271,49 @@ impl PgResult {
     }
     pub fn oid_status(&self) -> &CStr {
         &self.oid_status
+    }
+
+    /// `PQnparams`.
+    pub fn nparams(&self) -> i32 {
+        self.param_types.len() as i32
+    }
+
+    /// `PQparamtype`: 0 and a notice when out of range, as libpq.
+    pub fn param_type(&self, index: i32) -> u32 {
+        let t = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.param_types.get(i))
+            .copied();
+        if t.is_none() {
+            self.notice(&msg::param_out_of_range(index, self.nparams() - 1));
+        }
+        t.unwrap_or(0)
+    }
+
+    /// `PQresultVerboseErrorMessage`: the error text rebuilt with other settings.
+    pub fn verbose_error_message(
+        &self,
+        verbosity: crate::ffi::types::PGVerbosity,
+        show_context: crate::ffi::types::PGContextVisibility,
+    ) -> Vec<u8> {
+        if !matches!(
+            self.status,
+            ExecStatusType::PGRES_FATAL_ERROR | ExecStatusType::PGRES_NONFATAL_ERROR
+        ) {
+            return msg::NOT_AN_ERROR_RESULT.as_bytes().to_vec();
+        }
+        if self.error_fields.is_empty() {
+            return crate::errfmt::message_without_fields(Some(self.error_message.as_bytes()));
+        }
+        let field = |code: u8| self.error_field(code).map(CStr::to_bytes);
+        crate::errfmt::build_error_message(
+            &field,
+            self.error_query.as_deref(),
+            verbosity,
+            show_context,
+            self.status == ExecStatusType::PGRES_FATAL_ERROR,
+            self.client_encoding,
+        )
     }
 
     /// The column, or a notice through the result's hooks when out of range.

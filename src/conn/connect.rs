@@ -41,6 +41,8 @@ pub struct ConnectState {
     /// Numeric address of the current TCP attempt (PQhostaddr).
     pub connected_ip: Option<String>,
     scram: Option<ScramClient>,
+    /// A password was sent (cleartext or MD5): the client's part is done.
+    client_finished_auth: bool,
     /// Changes whenever a new address is tried, so connect_timeout restarts.
     pub attempt: u64,
 }
@@ -64,9 +66,13 @@ impl Connection {
                 self.status = CONNECTION_BAD;
                 return false;
             }
-            match conninfo::plan(&mut self.options, &env) {
+            // From here on the options are set, as libpq's are after connectOptions1.
+            self.options_parsed = true;
+            let mut shown = Vec::new();
+            match conninfo::plan_showing(&mut self.options, &env, &mut shown) {
                 Ok(plan) => self.plan = Some(plan),
                 Err(e) => {
+                    self.shown_targets = shown;
                     self.append_error(&e);
                     self.status = CONNECTION_BAD;
                     return false;
@@ -152,7 +158,9 @@ impl Connection {
         }
         loop {
             if std::mem::take(&mut self.connect.try_next_addr) {
-                if self.connect.which_addr + 1 < self.connect.addrs.len() {
+                // As libpq: step past this address (closing its socket); the
+                // next CONNECTION_NEEDED moves on to the next host when none is left.
+                if self.connect.which_addr < self.connect.addrs.len() {
                     self.connect.which_addr += 1;
                     self.reset_for_new_attempt();
                     self.status = CONNECTION_NEEDED;
@@ -193,6 +201,7 @@ impl Connection {
         self.drop_connection();
         self.connect.attempt += 1;
         self.connect.scram = None;
+        self.connect.client_finished_auth = false;
         self.params.clear();
         self.backend_pid = 0;
         self.cancel_key.clear();
@@ -486,7 +495,10 @@ impl Connection {
                 self.auth_req_received = true;
                 let mut r = backend::Reader::new(&body);
                 let code = r.i32().unwrap_or(-1) as u32;
-                if let Err(text) = self.handle_auth_request(code, r.rest()) {
+                if let Err(text) = self
+                    .check_required_auth(code)
+                    .and_then(|()| self.handle_auth_request(code, r.rest()))
+                {
                     self.append_error(&text);
                     return Some(self.fail());
                 }
@@ -498,6 +510,69 @@ impl Connection {
                     self.async_status = AsyncStatus::Busy;
                 }
                 None
+            }
+        }
+    }
+
+    /// require_auth: refuses a method the user did not allow, and a server
+    /// that skips authentication when some method was required (libpq's
+    /// check_expected_areq).
+    fn check_required_auth(&mut self, code: u32) -> Result<(), String> {
+        let Some((required, binding)) = self
+            .plan
+            .as_ref()
+            .map(|p| (p.require_auth, p.channel_binding))
+        else {
+            return Ok(());
+        };
+        self.check_require_auth_list(code, required)?;
+        // channel_binding=require: never answer a non-SASL request (it could
+        // leak the password), and insist the SASL exchange was bound.
+        if binding == conninfo::ChannelBinding::Require {
+            match code {
+                10..=12 => {}
+                0 => {
+                    let bound = self
+                        .connect
+                        .scram
+                        .as_ref()
+                        .is_some_and(|s| s.channel_bound());
+                    if !bound {
+                        return Err(msg::CHANNEL_BINDING_NOT_USED.into());
+                    }
+                }
+                _ => return Err(msg::CHANNEL_BINDING_NOT_SUPPORTED.into()),
+            }
+        }
+        Ok(())
+    }
+
+    fn check_require_auth_list(
+        &mut self,
+        code: u32,
+        required: conninfo::RequireAuth,
+    ) -> Result<(), String> {
+        let reason = match code {
+            0 => {
+                let exchanged = self.connect.client_finished_auth
+                    || self.connect.scram.as_ref().is_some_and(|s| s.is_finished());
+                (required.auth_required && !exchanged).then_some(msg::AUTH_NOT_COMPLETED)
+            }
+            11 | 12 => None,
+            10 if !required.allows(10) || !required.allow_scram => Some(msg::AUTH_REQUESTED_SASL),
+            _ if required.allows(code) => None,
+            3 => Some(msg::AUTH_REQUESTED_CLEARTEXT),
+            5 => Some(msg::AUTH_REQUESTED_MD5),
+            7 | 8 => Some(msg::AUTH_REQUESTED_GSS),
+            9 => Some(msg::AUTH_REQUESTED_SSPI),
+            10 => None,
+            _ => Some(msg::AUTH_REQUESTED_UNKNOWN),
+        };
+        match reason {
+            None => Ok(()),
+            Some(reason) => {
+                let value = self.options.get("require_auth").unwrap_or("");
+                Err(msg::require_auth_failed(value, reason))
             }
         }
     }
@@ -522,9 +597,21 @@ impl Connection {
                     password.into_bytes()
                 };
                 frontend::password(&mut self.output, &response);
+                self.connect.client_finished_auth = true;
                 Ok(())
             }
             10 => {
+                let binding_required = self
+                    .plan
+                    .as_ref()
+                    .is_some_and(|p| p.channel_binding == conninfo::ChannelBinding::Require);
+                if binding_required {
+                    // No TLS in this build, so there is nothing to bind to.
+                    return Err(msg::CHANNEL_BINDING_WITHOUT_SSL.into());
+                }
+                if self.connect.scram.is_some() {
+                    return Err(msg::DUPLICATE_SASL.into());
+                }
                 let mut r = backend::Reader::new(data);
                 let mut mechanisms = Vec::new();
                 while let Some(m) = r.cstr() {
@@ -638,10 +725,10 @@ impl Connection {
         Some(PollStatus::Ok)
     }
 
-    /// Sends Terminate and closes the socket, keeping the error text.
+    /// Sends Terminate; as in libpq the socket itself is closed when the
+    /// next attempt starts (or by PQfinish), so PQsocket still reports it.
     fn close_politely(&mut self) {
         frontend::terminate(&mut self.output);
         let _ = self.flush_nonblocking();
-        self.drop_connection();
     }
 }

@@ -44,6 +44,10 @@ pub enum AsyncStatus {
 pub struct Connection {
     pub(crate) options: ConnOptions,
     pub(crate) options_valid: bool,
+    /// The options parsed and defaults applied (PQdb and friends show them).
+    pub(crate) options_parsed: bool,
+    /// The host list when a later option check failed (PQhost/PQport show it).
+    pub(crate) shown_targets: Vec<crate::conninfo::Target>,
     pub(crate) plan: Option<ConnectPlan>,
     pub(crate) status: ConnStatusType,
     pub(crate) error: ErrorBuffer,
@@ -90,6 +94,8 @@ impl Connection {
         let mut conn = Connection {
             options: ConnOptions::default(),
             options_valid: false,
+            options_parsed: false,
+            shown_targets: Vec::new(),
             plan: None,
             status: ConnStatusType::CONNECTION_BAD,
             error: ErrorBuffer::default(),
@@ -200,7 +206,7 @@ impl Connection {
 
     /// The option value the session uses (after defaults), as PQdb/PQuser/PQoptions show it.
     pub fn option(&self, keyword: &str) -> Option<&str> {
-        if !self.options_valid && self.plan.is_none() {
+        if !self.options_parsed {
             return None;
         }
         self.options.get(keyword)
@@ -244,7 +250,10 @@ impl Connection {
     }
 
     pub(crate) fn current_target(&self) -> Option<&crate::conninfo::Target> {
-        self.plan.as_ref()?.targets.get(self.connect.which_target)
+        match &self.plan {
+            Some(plan) => plan.targets.get(self.connect.which_target),
+            None => self.shown_targets.first(),
+        }
     }
 
     /// A stable C pointer to `text` for accessors such as PQhost: the copy is

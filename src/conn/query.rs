@@ -494,6 +494,9 @@ impl Connection {
             self.client_encoding,
         );
         res.set_error_message(&text);
+        if let Some(q) = query {
+            res.set_error_query(q);
+        }
         if is_error {
             self.result = Some(res);
             self.error_result = false;

@@ -52,9 +52,9 @@ pub use options::{option_index, ConnOptions, OptionDef, OPTIONS};
 pub use parse::{is_connection_string, parse_conninfo, parse_params, recognized_connection_string};
 pub use pgpass::password_from_file;
 pub use plan::{
-    application_name, encoding_for_codeset, parse_int_option, plan, shuffle, ChannelBinding,
-    ConnectPlan, GssEncMode, ProtocolVersion, RequireAuth, SslCertMode, SslMode, SslNegotiation,
-    Target, TargetError, TargetKind, TargetSessionAttrs,
+    application_name, encoding_for_codeset, parse_int_option, plan, plan_showing, shuffle,
+    ChannelBinding, ConnectPlan, GssEncMode, ProtocolVersion, RequireAuth, SslCertMode, SslMode,
+    SslNegotiation, Target, TargetError, TargetKind, TargetSessionAttrs,
 };
 pub use uri::uri_prefix_length;
 

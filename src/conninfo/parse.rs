@@ -6,10 +6,7 @@ use super::options::ConnOptions;
 use super::uri::{parse_uri, uri_prefix_length};
 use crate::messages::conninfo as msg;
 
-/// C's `isspace` in the "C" locale.
-pub(crate) fn is_c_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
+pub(crate) use crate::cnum::is_c_space;
 
 /// Bytes back to text; the parsers only ever remove ASCII bytes, so valid
 /// UTF-8 input stays valid.

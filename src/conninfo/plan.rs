@@ -276,40 +276,14 @@ pub struct ConnectPlan {
 pub fn parse_int_option(value: &str, keyword: &str) -> Result<i32, String> {
     let err = || msg::fill(msg::INVALID_INTEGER, &[&value, &keyword]);
     let b = value.as_bytes();
-    let mut i = 0;
-    while i < b.len() && is_c_space(b[i]) {
-        i += 1;
-    }
-    let neg = match b.get(i) {
-        Some(b'-') => {
-            i += 1;
-            true
-        }
-        Some(b'+') => {
-            i += 1;
-            false
-        }
-        _ => false,
-    };
-    let digits = i;
-    let mut n: i64 = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        // Saturate: anything past i32 is an error anyway (strtol's ERANGE).
-        n = (n * 10 + i64::from(b[i] - b'0')).min(i64::from(u32::MAX));
-        i += 1;
-    }
-    if i == digits {
+    let r = crate::cnum::strtol(b);
+    if r.end == 0 || r.overflow {
         return Err(err());
     }
-    let n = if neg { -n } else { n };
-    let n = i32::try_from(n).map_err(|_| err())?;
-    while i < b.len() && is_c_space(b[i]) {
-        i += 1;
-    }
-    if i != b.len() {
+    if !b[r.end..].iter().all(|&c| is_c_space(c)) {
         return Err(err());
     }
-    Ok(n)
+    i32::try_from(r.value).map_err(|_| err())
 }
 
 /// The application name sent at startup: `application_name` if set (even
@@ -613,6 +587,17 @@ struct Slot<'a> {
 /// sslnegotiation, sslcertmode, gssencmode, resolved client_encoding), so
 /// `PQconninfo` shows them. The error is libpq's message with its `\n`.
 pub fn plan(opts: &mut ConnOptions, env: &dyn Environment) -> Result<ConnectPlan, String> {
+    plan_showing(opts, env, &mut Vec::new())
+}
+
+/// As [`plan`]; when a later check fails, `shown` holds the host list as
+/// libpq has it by then (its connhost array is built first), so PQhost and
+/// PQport still describe the first target after a failed option check.
+pub fn plan_showing(
+    opts: &mut ConnOptions,
+    env: &dyn Environment,
+    shown: &mut Vec<Target>,
+) -> Result<ConnectPlan, String> {
     let hostaddr_opt = opts.get_nonempty("hostaddr").map(str::to_string);
     let host_opt = opts.get_nonempty("host").map(str::to_string);
     let port_opt = opts.get_nonempty("port").map(str::to_string);
@@ -635,9 +620,21 @@ pub fn plan(opts: &mut ConnOptions, env: &dyn Environment) -> Result<ConnectPlan
             slot.hostaddr = Some(piece);
         }
     }
+    // libpq fills its host list entry by entry and gives up at a count
+    // mismatch, so what it shows then is the entries filled so far.
+    let show = |slots: &[Slot]| -> Vec<Target> {
+        slots
+            .iter()
+            .map(|slot| make_target(slot, None, None, None))
+            .collect()
+    };
     if let Some(h) = &host_opt {
         let (pieces, more) = split_upto(h, n);
         if more || pieces.len() != n {
+            for (slot, piece) in slots.iter_mut().zip(pieces) {
+                slot.host = Some(piece);
+            }
+            *shown = show(&slots);
             return Err(msg::fill(
                 msg::HOSTADDR_COUNT_MISMATCH,
                 &[&count_elems(h), &n],
@@ -666,6 +663,10 @@ pub fn plan(opts: &mut ConnOptions, env: &dyn Environment) -> Result<ConnectPlan
                 slot.port = Some(pieces[0]);
             }
         } else if more || pieces.len() != n {
+            for (slot, piece) in slots.iter_mut().zip(pieces) {
+                slot.port = Some(piece);
+            }
+            *shown = show(&slots);
             return Err(msg::fill(msg::PORT_COUNT_MISMATCH, &[&count_elems(p), &n]));
         } else {
             for (slot, piece) in slots.iter_mut().zip(pieces) {
@@ -673,6 +674,12 @@ pub fn plan(opts: &mut ConnOptions, env: &dyn Environment) -> Result<ConnectPlan
             }
         }
     }
+
+    let option_password = opts.get_nonempty("password").map(str::to_string);
+    *shown = slots
+        .iter()
+        .map(|slot| make_target(slot, None, option_password.as_deref(), None))
+        .collect();
 
     // User name, then database name defaulting to it.
     let user = match opts.get_nonempty("user") {
@@ -692,7 +699,6 @@ pub fn plan(opts: &mut ConnOptions, env: &dyn Environment) -> Result<ConnectPlan
     };
 
     // Password file, per host, if no password was given.
-    let option_password = opts.get_nonempty("password").map(str::to_string);
     let mut file_passwords: Vec<Option<String>> = vec![None; n];
     let mut passfile = None;
     if option_password.is_none() {

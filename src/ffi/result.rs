@@ -82,43 +82,89 @@ pub unsafe extern "C" fn PQresultErrorField(res: *const PGresult, fieldcode: c_i
     })
 }
 
-macro_rules! res_int {
-    ($name:ident, |$r:ident| $body:expr) => {
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(res: *const PGresult) -> c_int {
-            guard(0, || {
-                // SAFETY: see res_ref.
-                unsafe { res_ref(res) }.map_or(0, |$r| $body)
-            })
-        }
-    };
+/// Runs an accessor on a result handle; `fail` for NULL or a panic.
+///
+/// # Safety
+/// `res` is NULL or a live result from this library.
+unsafe fn with_res<R: Copy>(res: *const PGresult, fail: R, f: impl FnOnce(&PGresult) -> R) -> R {
+    // SAFETY: forwarded contract.
+    guard(fail, || unsafe { res_ref(res) }.map_or(fail, f))
 }
 
-res_int!(PQntuples, |r| r.ntuples());
-res_int!(PQnfields, |r| r.nfields());
-res_int!(PQbinaryTuples, |r| r.binary_tuples() as c_int);
-
-macro_rules! field_attr {
-    ($name:ident, $ty:ty, $fail:expr, |$f:ident| $body:expr) => {
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(res: *const PGresult, field_num: c_int) -> $ty {
-            guard($fail, || {
-                // SAFETY: see res_ref.
-                unsafe { res_ref(res) }
-                    .and_then(|r| r.field(field_num))
-                    .map_or($fail, |$f| $body)
-            })
-        }
-    };
+/// Runs an accessor on one column's description; `fail` out of range (with
+/// libpq's notice).
+///
+/// # Safety
+/// As [`with_res`].
+unsafe fn with_field<R: Copy>(
+    res: *const PGresult,
+    field_num: c_int,
+    fail: R,
+    f: impl FnOnce(&crate::result::Field) -> R,
+) -> R {
+    // SAFETY: forwarded contract.
+    unsafe { with_res(res, fail, |r| r.field(field_num).map_or(fail, f)) }
 }
 
-field_attr!(PQfname, *mut c_char, std::ptr::null_mut(), |f| ptr(&f.name));
-field_attr!(PQftable, Oid, 0, |f| f.table_oid);
-field_attr!(PQftablecol, c_int, 0, |f| f.column);
-field_attr!(PQfformat, c_int, 0, |f| f.format);
-field_attr!(PQftype, Oid, 0, |f| f.type_oid);
-field_attr!(PQfsize, c_int, 0, |f| f.type_len);
-field_attr!(PQfmod, c_int, 0, |f| f.type_mod);
+#[no_mangle]
+pub unsafe extern "C" fn PQntuples(res: *const PGresult) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_res(res, 0, |r| r.ntuples()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQnfields(res: *const PGresult) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_res(res, 0, |r| r.nfields()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQbinaryTuples(res: *const PGresult) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_res(res, 0, |r| r.binary_tuples() as c_int) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQfname(res: *const PGresult, field_num: c_int) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_field(res, field_num, std::ptr::null_mut(), |f| ptr(&f.name)) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQftable(res: *const PGresult, field_num: c_int) -> Oid {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_field(res, field_num, 0, |f| f.table_oid) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQftablecol(res: *const PGresult, field_num: c_int) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_field(res, field_num, 0, |f| f.column) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQfformat(res: *const PGresult, field_num: c_int) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_field(res, field_num, 0, |f| f.format) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQftype(res: *const PGresult, field_num: c_int) -> Oid {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_field(res, field_num, 0, |f| f.type_oid) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQfsize(res: *const PGresult, field_num: c_int) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_field(res, field_num, 0, |f| f.type_len) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQfmod(res: *const PGresult, field_num: c_int) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_field(res, field_num, 0, |f| f.type_mod) }
+}
 
 #[no_mangle]
 pub unsafe extern "C" fn PQfnumber(res: *const PGresult, field_name: *const c_char) -> c_int {
@@ -241,5 +287,38 @@ pub unsafe extern "C" fn PQresultMemorySize(res: *const PGresult) -> usize {
     guard(0, || {
         // SAFETY: see res_ref.
         unsafe { res_ref(res) }.map_or(0, |r| r.memory_size())
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQnparams(res: *const PGresult) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_res(res, 0, |r| r.nparams()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQparamtype(res: *const PGresult, param_num: c_int) -> Oid {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_res(res, 0, |r| r.param_type(param_num)) }
+}
+
+/// The result's error text formatted with other settings, in `malloc` memory
+/// the caller frees with PQfreemem.
+#[no_mangle]
+pub unsafe extern "C" fn PQresultVerboseErrorMessage(
+    res: *const PGresult,
+    verbosity: PGVerbosityArg,
+    show_context: PGContextVisibilityArg,
+) -> *mut c_char {
+    guard(std::ptr::null_mut(), || {
+        let verbosity = PGVerbosity::from_raw(verbosity).unwrap_or(PGVerbosity::PQERRORS_DEFAULT);
+        let show_context = PGContextVisibility::from_raw(show_context)
+            .unwrap_or(PGContextVisibility::PQSHOW_CONTEXT_ERRORS);
+        // SAFETY: libpq's contract (see the module documentation).
+        let text = match unsafe { res_ref(res) } {
+            Some(r) => r.verbose_error_message(verbosity, show_context),
+            None => msg::NOT_AN_ERROR_RESULT.as_bytes().to_vec(),
+        };
+        super::handle::malloc_cstring(&text)
     })
 }

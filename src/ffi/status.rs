@@ -53,44 +53,57 @@ pub unsafe extern "C" fn PQerrorMessage(conn: *const PGconn) -> *mut c_char {
     })
 }
 
-macro_rules! option_accessor {
-    ($name:ident, $keyword:literal) => {
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(conn: *const PGconn) -> *mut c_char {
-            guard(std::ptr::null_mut(), || {
-                // SAFETY: see conn_ref.
-                match unsafe { conn_ref(conn) } {
-                    Some(c) => cached(c, c.option($keyword)) as *mut c_char,
-                    None => std::ptr::null_mut(),
-                }
-            })
-        }
-    };
+/// Runs a read-only accessor on a connection handle; `fail` for NULL or a panic.
+///
+/// # Safety
+/// `conn` is NULL or a live handle from this library.
+unsafe fn with_conn<R: Copy>(conn: *const PGconn, fail: R, f: impl FnOnce(&PGconn) -> R) -> R {
+    // SAFETY: forwarded contract.
+    guard(fail, || unsafe { conn_ref(conn) }.map_or(fail, f))
 }
 
-option_accessor!(PQdb, "dbname");
-option_accessor!(PQuser, "user");
-option_accessor!(PQoptions, "options");
-
-macro_rules! text_accessor {
-    ($name:ident, $method:ident) => {
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(conn: *const PGconn) -> *mut c_char {
-            guard(std::ptr::null_mut(), || {
-                // SAFETY: see conn_ref.
-                match unsafe { conn_ref(conn) } {
-                    Some(c) => cached(c, Some(c.$method())) as *mut c_char,
-                    None => std::ptr::null_mut(),
-                }
-            })
-        }
-    };
+#[no_mangle]
+pub unsafe extern "C" fn PQdb(conn: *const PGconn) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation).
+    (unsafe { with_conn(conn, std::ptr::null(), |c| cached(c, c.option("dbname"))) }) as *mut c_char
 }
 
-text_accessor!(PQhost, host);
-text_accessor!(PQport, port);
-text_accessor!(PQhostaddr, hostaddr);
-text_accessor!(PQpass, password);
+#[no_mangle]
+pub unsafe extern "C" fn PQuser(conn: *const PGconn) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation).
+    (unsafe { with_conn(conn, std::ptr::null(), |c| cached(c, c.option("user"))) }) as *mut c_char
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQoptions(conn: *const PGconn) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation).
+    (unsafe { with_conn(conn, std::ptr::null(), |c| cached(c, c.option("options"))) })
+        as *mut c_char
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQhost(conn: *const PGconn) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation).
+    (unsafe { with_conn(conn, std::ptr::null(), |c| cached(c, Some(c.host()))) }) as *mut c_char
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQport(conn: *const PGconn) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation).
+    (unsafe { with_conn(conn, std::ptr::null(), |c| cached(c, Some(c.port()))) }) as *mut c_char
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQhostaddr(conn: *const PGconn) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation).
+    (unsafe { with_conn(conn, std::ptr::null(), |c| cached(c, Some(c.hostaddr()))) }) as *mut c_char
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQpass(conn: *const PGconn) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation).
+    (unsafe { with_conn(conn, std::ptr::null(), |c| cached(c, Some(c.password()))) }) as *mut c_char
+}
 
 /// Always "" on a connection (the tty option is obsolete).
 #[no_mangle]
@@ -120,31 +133,64 @@ pub unsafe extern "C" fn PQparameterStatus(
     })
 }
 
-macro_rules! int_accessor {
-    ($name:ident, $fail:expr, |$c:ident| $body:expr) => {
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(conn: *const PGconn) -> c_int {
-            guard($fail, || {
-                // SAFETY: see conn_ref.
-                match unsafe { conn_ref(conn) } {
-                    Some($c) => $body,
-                    None => $fail,
-                }
-            })
-        }
-    };
+#[no_mangle]
+pub unsafe extern "C" fn PQserverVersion(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, 0, |c| c.server_version()) }
 }
 
-int_accessor!(PQserverVersion, 0, |c| c.server_version());
-int_accessor!(PQprotocolVersion, 0, |c| c.protocol_version());
-int_accessor!(PQbackendPID, 0, |c| c.backend_pid());
-int_accessor!(PQsocket, -1, |c| c.socket());
-int_accessor!(PQclientEncoding, -1, |c| c.client_encoding());
-int_accessor!(PQconnectionNeedsPassword, 0, |c| c.needs_password()
-    as c_int);
-int_accessor!(PQconnectionUsedPassword, 0, |c| c.used_password() as c_int);
-int_accessor!(PQconnectionUsedGSSAPI, 0, |_c| 0);
-int_accessor!(PQisnonblocking, 0, |c| c.is_nonblocking() as c_int);
+#[no_mangle]
+pub unsafe extern "C" fn PQprotocolVersion(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, 0, |c| c.protocol_version()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQbackendPID(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, 0, |c| c.backend_pid()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQsocket(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, -1, |c| c.socket()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQclientEncoding(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, -1, |c| c.client_encoding()) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQconnectionNeedsPassword(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, 0, |c| c.needs_password() as c_int) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQconnectionUsedPassword(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, 0, |c| c.used_password() as c_int) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQconnectionUsedGSSAPI(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe {
+        with_conn(conn, 0, |c| {
+            let _ = c;
+            0
+        })
+    }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQisnonblocking(conn: *const PGconn) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, 0, |c| c.is_nonblocking() as c_int) }
+}
 
 /// Full protocol version: 30000 for protocol 3.0; 0 on a bad connection.
 #[no_mangle]

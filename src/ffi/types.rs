@@ -1,7 +1,7 @@
 //! The public C types of libpq 18 (`libpq-fe.h`, `postgres_ext.h`,
 //! `libpq-events.h`): every enum with its values, every public struct with its
 //! layout, the typedefs. cbindgen turns this file into the headers.
-#![allow(non_camel_case_types)]
+#![allow(non_camel_case_types, non_snake_case, non_upper_case_globals)]
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
@@ -114,9 +114,14 @@ impl PGVerbosity {
     /// The enum for a raw value from C; `None` outside the enum.
     pub fn from_raw(v: c_uint) -> Option<Self> {
         use PGVerbosity::*;
-        [PQERRORS_TERSE, PQERRORS_DEFAULT, PQERRORS_VERBOSE, PQERRORS_SQLSTATE]
-            .get(v as usize)
-            .copied()
+        [
+            PQERRORS_TERSE,
+            PQERRORS_DEFAULT,
+            PQERRORS_VERBOSE,
+            PQERRORS_SQLSTATE,
+        ]
+        .get(v as usize)
+        .copied()
     }
 }
 
@@ -132,9 +137,13 @@ impl PGContextVisibility {
     /// The enum for a raw value from C; `None` outside the enum.
     pub fn from_raw(v: c_uint) -> Option<Self> {
         use PGContextVisibility::*;
-        [PQSHOW_CONTEXT_NEVER, PQSHOW_CONTEXT_ERRORS, PQSHOW_CONTEXT_ALWAYS]
-            .get(v as usize)
-            .copied()
+        [
+            PQSHOW_CONTEXT_NEVER,
+            PQSHOW_CONTEXT_ERRORS,
+            PQSHOW_CONTEXT_ALWAYS,
+        ]
+        .get(v as usize)
+        .copied()
     }
 }
 
@@ -176,10 +185,44 @@ pub enum PGEventId {
 
 /// Enum-typed *parameters* arrive as raw integers: C may pass any value, and a
 /// Rust enum holding an undeclared value would be undefined behaviour. The
-/// header still names the enum type (see cbindgen.toml).
+/// header still names the enum type (`[export.rename]` in cbindgen.toml).
 pub type ExecStatusTypeArg = c_uint;
 pub type PGVerbosityArg = c_uint;
 pub type PGContextVisibilityArg = c_uint;
+/// `PGauthData` as a parameter (`PQdefaultAuthDataHook`).
+pub type PGauthDataArg = c_uint;
+/// `PostgresPollingStatusType` as returned *to* us by a C callback
+/// (`PGoauthBearerRequest.async`).
+pub type PostgresPollingStatusTypeArg = c_uint;
+
+impl PGauthData {
+    /// The enum for a raw value from C; `None` outside the enum.
+    pub fn from_raw(v: c_uint) -> Option<Self> {
+        use PGauthData::*;
+        [
+            PQAUTHDATA_PROMPT_OAUTH_DEVICE,
+            PQAUTHDATA_OAUTH_BEARER_TOKEN,
+        ]
+        .get(v as usize)
+        .copied()
+    }
+}
+
+impl PostgresPollingStatusType {
+    /// The enum for a raw value from C; `None` outside the enum.
+    pub fn from_raw(v: c_uint) -> Option<Self> {
+        use PostgresPollingStatusType::*;
+        [
+            PGRES_POLLING_FAILED,
+            PGRES_POLLING_READING,
+            PGRES_POLLING_WRITING,
+            PGRES_POLLING_OK,
+            PGRES_POLLING_ACTIVE,
+        ]
+        .get(v as usize)
+        .copied()
+    }
+}
 
 /// One connection option as `PQconndefaults`, `PQconninfoParse` and
 /// `PQconninfo` return it.
@@ -250,3 +293,148 @@ pub struct PGresAttDesc {
 pub type PQnoticeReceiver = Option<unsafe extern "C" fn(arg: *mut c_void, res: *const PGresult)>;
 /// `PQnoticeProcessor`.
 pub type PQnoticeProcessor = Option<unsafe extern "C" fn(arg: *mut c_void, message: *const c_char)>;
+
+/// `pgthreadlock_t`: the lock callback of `PQregisterThreadLock`.
+pub type pgthreadlock_t = Option<unsafe extern "C" fn(acquire: c_int)>;
+
+/// `PQsslKeyPassHook_OpenSSL_type` (13+).
+pub type PQsslKeyPassHook_OpenSSL_type =
+    Option<unsafe extern "C" fn(buf: *mut c_char, size: c_int, conn: *mut PGconn) -> c_int>;
+
+/// `PQauthDataHook_type` (18). We call it, so its enum parameter is a real enum.
+pub type PQauthDataHook_type =
+    Option<unsafe extern "C" fn(r#type: PGauthData, conn: *mut PGconn, data: *mut c_void) -> c_int>;
+
+/// Data of the `PQAUTHDATA_PROMPT_OAUTH_DEVICE` hook (18).
+#[repr(C)]
+pub struct PGpromptOAuthDevice {
+    pub verification_uri: *const c_char,
+    pub user_code: *const c_char,
+    pub verification_uri_complete: *const c_char,
+    pub expires_in: c_int,
+}
+
+/// Data of the `PQAUTHDATA_OAUTH_BEARER_TOKEN` hook (18). `async` returns a
+/// raw `PostgresPollingStatusType` (it comes from C).
+#[repr(C)]
+pub struct PGoauthBearerRequest {
+    pub openid_configuration: *const c_char,
+    pub scope: *const c_char,
+    pub r#async: Option<
+        unsafe extern "C" fn(
+            conn: *mut PGconn,
+            request: *mut PGoauthBearerRequest,
+            altsock: *mut c_int,
+        ) -> PostgresPollingStatusTypeArg,
+    >,
+    pub cleanup:
+        Option<unsafe extern "C" fn(conn: *mut PGconn, request: *mut PGoauthBearerRequest)>,
+    pub token: *mut c_char,
+    pub user: *mut c_void,
+}
+
+/// `PGEVT_REGISTER` data (`libpq-events.h`).
+#[repr(C)]
+pub struct PGEventRegister {
+    pub conn: *mut PGconn,
+}
+
+/// `PGEVT_CONNRESET` data.
+#[repr(C)]
+pub struct PGEventConnReset {
+    pub conn: *mut PGconn,
+}
+
+/// `PGEVT_CONNDESTROY` data.
+#[repr(C)]
+pub struct PGEventConnDestroy {
+    pub conn: *mut PGconn,
+}
+
+/// `PGEVT_RESULTCREATE` data.
+#[repr(C)]
+pub struct PGEventResultCreate {
+    pub conn: *mut PGconn,
+    pub result: *mut PGresult,
+}
+
+/// `PGEVT_RESULTCOPY` data.
+#[repr(C)]
+pub struct PGEventResultCopy {
+    pub src: *const PGresult,
+    pub dest: *mut PGresult,
+}
+
+/// `PGEVT_RESULTDESTROY` data.
+#[repr(C)]
+pub struct PGEventResultDestroy {
+    pub result: *mut PGresult,
+}
+
+/// `PGEventProc`: an event callback. We call it, so `evtId` is a real enum.
+pub type PGEventProc = Option<
+    unsafe extern "C" fn(evtId: PGEventId, evtInfo: *mut c_void, passThrough: *mut c_void) -> c_int,
+>;
+
+// ---- Macros of the public headers that are plain values (cbindgen writes
+// them as `#define`s). Function-like macros and `InvalidOid` are in
+// include/template/*.h.in.
+
+/// Feature macros of `libpq-fe.h` (14+).
+pub const LIBPQ_HAS_PIPELINING: c_int = 1;
+pub const LIBPQ_HAS_TRACE_FLAGS: c_int = 1;
+pub const LIBPQ_HAS_SSL_LIBRARY_DETECTION: c_int = 1;
+pub const LIBPQ_HAS_ASYNC_CANCEL: c_int = 1;
+pub const LIBPQ_HAS_CHANGE_PASSWORD: c_int = 1;
+pub const LIBPQ_HAS_CHUNK_MODE: c_int = 1;
+pub const LIBPQ_HAS_CLOSE_PREPARED: c_int = 1;
+pub const LIBPQ_HAS_SEND_PIPELINE_SYNC: c_int = 1;
+pub const LIBPQ_HAS_SOCKET_POLL: c_int = 1;
+pub const LIBPQ_HAS_FULL_PROTOCOL_VERSION: c_int = 1;
+pub const LIBPQ_HAS_PROMPT_OAUTH_DEVICE: c_int = 1;
+
+/// Flags of `PQcopyResult`.
+pub const PG_COPYRES_ATTRS: c_int = 0x01;
+/// Implies `PG_COPYRES_ATTRS`.
+pub const PG_COPYRES_TUPLES: c_int = 0x02;
+pub const PG_COPYRES_EVENTS: c_int = 0x04;
+pub const PG_COPYRES_NOTICEHOOKS: c_int = 0x08;
+
+/// Largest `nParams` of the query functions.
+pub const PQ_QUERY_PARAM_MAX_LIMIT: c_int = 65535;
+
+/// Flags of `PQsetTraceFlags`.
+pub const PQTRACE_SUPPRESS_TIMESTAMPS: c_int = 1 << 0;
+pub const PQTRACE_REGRESS_MODE: c_int = 1 << 1;
+
+/// Error field codes of `PQresultErrorField` (`postgres_ext.h`); C compares
+/// them as `int`, so use `PG_DIAG_SQLSTATE as c_int`.
+pub const PG_DIAG_SEVERITY: char = 'S';
+pub const PG_DIAG_SEVERITY_NONLOCALIZED: char = 'V';
+pub const PG_DIAG_SQLSTATE: char = 'C';
+pub const PG_DIAG_MESSAGE_PRIMARY: char = 'M';
+pub const PG_DIAG_MESSAGE_DETAIL: char = 'D';
+pub const PG_DIAG_MESSAGE_HINT: char = 'H';
+pub const PG_DIAG_STATEMENT_POSITION: char = 'P';
+pub const PG_DIAG_INTERNAL_POSITION: char = 'p';
+pub const PG_DIAG_INTERNAL_QUERY: char = 'q';
+pub const PG_DIAG_CONTEXT: char = 'W';
+pub const PG_DIAG_SCHEMA_NAME: char = 's';
+pub const PG_DIAG_TABLE_NAME: char = 't';
+pub const PG_DIAG_COLUMN_NAME: char = 'c';
+pub const PG_DIAG_DATATYPE_NAME: char = 'd';
+pub const PG_DIAG_CONSTRAINT_NAME: char = 'n';
+pub const PG_DIAG_SOURCE_FILE: char = 'F';
+pub const PG_DIAG_SOURCE_LINE: char = 'L';
+pub const PG_DIAG_SOURCE_FUNCTION: char = 'R';
+
+/// `PQnoPasswordSupplied` (deprecated string test; the header macro is written
+/// in include/template/libpq-fe.h.in, cbindgen cannot emit string macros).
+pub const PQnoPasswordSupplied: &str = "fe_sendauth: no password supplied\n";
+
+/// `InvalidOid` (`postgres_ext.h`).
+pub const InvalidOid: Oid = 0;
+
+/// Mode flags of `lo_open`/`lo_creat` (`libpq/libpq-fs.h`).
+pub const INV_WRITE: c_int = 0x0002_0000;
+pub const INV_READ: c_int = 0x0004_0000;

@@ -1,1 +1,99 @@
-//! Message texts: auth.
+//! Message texts: auth (SASL mechanism choice in fe-auth.c, the SCRAM exchange
+//! in fe-auth-scram.c), plus the fixed pieces of server error formatting
+//! (fe-protocol3.c `pqBuildErrorMessage3`, used by `errfmt`) and the locale
+//! warning of src/port/chklocale.c (used by `encoding`).
+//!
+//! Every text that libpq appends with `libpq_append_conn_error` ends in `\n`
+//! here, as it does in the connection's error message.
+
+// ---- fe-auth.c: pg_SASL_init ----
+
+pub const CHANNEL_BINDING_REQUIRED_NO_SSL: &str = "channel binding required, but SSL not in use\n";
+pub const DUPLICATE_SASL_REQUEST: &str = "duplicate SASL authentication request\n";
+pub const INVALID_MECHANISM_LIST: &str =
+    "fe_sendauth: invalid authentication request from server: invalid list of authentication mechanisms\n";
+pub const CHANNEL_BINDING_CLIENT_UNSUPPORTED: &str =
+    "channel binding is required, but client does not support it\n";
+pub const PLUS_OVER_NON_SSL: &str =
+    "server offered SCRAM-SHA-256-PLUS authentication over a non-SSL connection\n";
+pub const NO_SASL_MECHANISM_SUPPORTED: &str =
+    "none of the server's SASL authentication mechanisms are supported\n";
+pub const CHANNEL_BINDING_NOT_OFFERED: &str =
+    "channel binding is required, but server did not offer an authentication method that supports channel binding\n";
+pub const SASL_FINAL_NOT_COMPLETED: &str =
+    "AuthenticationSASLFinal received from server, but SASL authentication was not completed\n";
+pub const NO_CLIENT_RESPONSE_AFTER_SASL: &str =
+    "no client response found after SASL exchange success\n";
+pub fn sasl_buffer_oom(payloadlen: i32) -> String {
+    format!("out of memory allocating SASL buffer ({payloadlen})\n")
+}
+pub const FE_SENDAUTH_PASSWORD_SEND_ERROR: &str =
+    "fe_sendauth: error sending password authentication\n";
+pub fn could_not_encrypt_password(errstr: &str) -> String {
+    format!("could not encrypt password: {errstr}\n")
+}
+
+// ---- fe-auth-scram.c ----
+
+pub const SCRAM_EMPTY_MESSAGE: &str = "malformed SCRAM message (empty message)\n";
+pub const SCRAM_LENGTH_MISMATCH: &str = "malformed SCRAM message (length mismatch)\n";
+pub fn scram_attribute_expected(attr: u8) -> String {
+    format!(
+        "malformed SCRAM message (attribute \"{}\" expected)\n",
+        attr as char
+    )
+}
+pub fn scram_equals_expected(attr: u8) -> String {
+    format!(
+        "malformed SCRAM message (expected character \"=\" for attribute \"{}\")\n",
+        attr as char
+    )
+}
+pub const SCRAM_NONCE_MISMATCH: &str = "invalid SCRAM response (nonce mismatch)\n";
+pub const SCRAM_INVALID_SALT: &str = "malformed SCRAM message (invalid salt)\n";
+pub const SCRAM_INVALID_ITERATIONS: &str = "malformed SCRAM message (invalid iteration count)\n";
+pub const SCRAM_GARBAGE_SERVER_FIRST: &str =
+    "malformed SCRAM message (garbage at end of server-first-message)\n";
+pub const SCRAM_GARBAGE_SERVER_FINAL: &str =
+    "malformed SCRAM message (garbage at end of server-final-message)\n";
+/// `%s` is the server's `e=` value, byte for byte.
+pub fn scram_server_error(errmsg: &str) -> String {
+    format!("error received from server in SCRAM exchange: {errmsg}\n")
+}
+pub const SCRAM_INVALID_SERVER_SIGNATURE: &str =
+    "malformed SCRAM message (invalid server signature)\n";
+pub const SCRAM_INCORRECT_SERVER_SIGNATURE: &str = "incorrect server signature\n";
+pub const SCRAM_INVALID_STATE: &str = "invalid SCRAM exchange state\n";
+pub const SCRAM_COULD_NOT_GENERATE_NONCE: &str = "could not generate nonce\n";
+/// errstr of `pg_fe_scram_build_secret` (no newline: it is wrapped in
+/// [`could_not_encrypt_password`]).
+pub const SCRAM_COULD_NOT_GENERATE_SALT: &str = "could not generate random salt";
+
+// ---- fe-protocol3.c: pqBuildErrorMessage3 / reportErrorPosition ----
+
+pub const NO_ERROR_MESSAGE_AVAILABLE: &str = "no error message available\n";
+pub const OUT_OF_MEMORY: &str = "out of memory\n";
+/// `" at character %s"`, the position after the primary message (TERSE, or no query).
+pub const AT_CHARACTER: &str = " at character ";
+pub const DETAIL: &str = "DETAIL:  ";
+pub const HINT: &str = "HINT:  ";
+pub const QUERY: &str = "QUERY:  ";
+pub const CONTEXT: &str = "CONTEXT:  ";
+pub const SCHEMA_NAME: &str = "SCHEMA NAME:  ";
+pub const TABLE_NAME: &str = "TABLE NAME:  ";
+pub const COLUMN_NAME: &str = "COLUMN NAME:  ";
+pub const DATATYPE_NAME: &str = "DATATYPE NAME:  ";
+pub const CONSTRAINT_NAME: &str = "CONSTRAINT NAME:  ";
+pub const LOCATION: &str = "LOCATION:  ";
+/// `"LINE %d: "` of the error cursor display.
+pub fn error_line(n: i32) -> String {
+    format!("LINE {n}: ")
+}
+
+// ---- src/port/chklocale.c ----
+
+/// Printed to stderr by `pg_get_encoding_from_locale(NULL, true)` when the
+/// locale's codeset is not one PostgreSQL knows (libpq: `client_encoding=auto`).
+pub fn could_not_determine_locale_encoding(ctype: &str, codeset: &str) -> String {
+    format!("could not determine encoding for locale \"{ctype}\": codeset is \"{codeset}\"\n")
+}

@@ -106,3 +106,19 @@ pub const NO_COPY_IN_PROGRESS: &str = "no COPY in progress\n";
 pub fn set_client_encoding_query(encoding: &str) -> String {
     format!("set client_encoding to '{encoding}'")
 }
+pub const AUTH_NOT_COMPLETED: &str = "server did not complete authentication";
+pub const AUTH_REQUESTED_CLEARTEXT: &str = "server requested a cleartext password";
+pub const AUTH_REQUESTED_MD5: &str = "server requested a hashed password";
+pub const AUTH_REQUESTED_GSS: &str = "server requested GSSAPI authentication";
+pub const AUTH_REQUESTED_SSPI: &str = "server requested SSPI authentication";
+pub const AUTH_REQUESTED_SASL: &str = "server requested SASL authentication";
+pub const AUTH_REQUESTED_UNKNOWN: &str = "server requested an unknown authentication type";
+pub fn require_auth_failed(required: &str, reason: &str) -> String {
+    format!("authentication method requirement \"{required}\" failed: {reason}\n")
+}
+pub const CHANNEL_BINDING_WITHOUT_SSL: &str = "channel binding required, but SSL not in use\n";
+pub const CHANNEL_BINDING_NOT_USED: &str =
+    "channel binding required, but server authenticated client without channel binding\n";
+pub const CHANNEL_BINDING_NOT_SUPPORTED: &str =
+    "channel binding required but not supported by server's authentication request\n";
+pub const DUPLICATE_SASL: &str = "duplicate SASL authentication request\n";

@@ -13,6 +13,10 @@ pub fn column_out_of_range(col: i32, max: i32) -> String {
     format!("column number {col} is out of range 0..{max}")
 }
 
+pub fn param_out_of_range(param: i32, max: i32) -> String {
+    format!("parameter number {param} is out of range 0..{max}")
+}
+
 pub fn could_not_interpret(tag: &str) -> String {
     format!("could not interpret result from server: {tag}")
 }
@@ -34,3 +38,4 @@ pub const STATUS_NAMES: [&std::ffi::CStr; 13] = [
     c"PGRES_TUPLES_CHUNK",
 ];
 pub const INVALID_STATUS: &std::ffi::CStr = c"invalid ExecStatusType code";
+pub const NOT_AN_ERROR_RESULT: &str = "PGresult is not an error result\n";

@@ -149,6 +149,7 @@ fn nothing_listening_and_host_lists() {
 
 #[test]
 fn malformed_options_fail_before_connecting() {
+    // A parse error leaves no options: PQdb is NULL and PQhost "" (libpq 15 and 18).
     for (info, message) in [
         (
             "host",
@@ -162,19 +163,46 @@ fn malformed_options_fail_before_connecting() {
             "nosuchoption=1",
             "invalid connection option \"nosuchoption\"\n",
         ),
-        ("sslmode=bogus", "invalid sslmode value: \"bogus\"\n"),
     ] {
         let c = Conn::open(info);
         assert_eq!(c.status(), ConnStatusType::CONNECTION_BAD);
         assert_eq!(c.error(), message, "{info}");
         // SAFETY: live handle.
         unsafe {
-            assert!(PQdb(c.0).is_null() || info.starts_with("sslmode"));
+            assert!(PQdb(c.0).is_null());
             assert_eq!(text(PQhost(c.0)).as_deref(), Some(""));
             assert_eq!(text(PQport(c.0)).as_deref(), Some("5432"));
             assert_eq!(PQsocket(c.0), -1);
             assert_eq!(PQping(cs(info).as_ptr()), PGPing::PQPING_NO_ATTEMPT);
         }
+    }
+    // A bad value found after parsing: the options and host list exist, as in
+    // libpq, whose PQhost then shows the default socket directory (Debian's).
+    let c = Conn::open("sslmode=bogus port=7");
+    assert_eq!(c.error(), "invalid sslmode value: \"bogus\"\n");
+    // SAFETY: live handle.
+    unsafe {
+        assert!(!PQdb(c.0).is_null());
+        assert_eq!(text(PQhost(c.0)).as_deref(), Some("/var/run/postgresql"));
+        assert_eq!(text(PQport(c.0)).as_deref(), Some("7"));
+        assert_eq!(
+            PQping(cs("sslmode=bogus").as_ptr()),
+            PGPing::PQPING_NO_ATTEMPT
+        );
+    }
+    // A bad value found after parsing: the options and host list exist, as in
+    // libpq, whose PQhost then shows the default socket directory (Debian's).
+    let c = Conn::open("sslmode=bogus port=7");
+    assert_eq!(c.error(), "invalid sslmode value: \"bogus\"\n");
+    // SAFETY: live handle.
+    unsafe {
+        assert!(!PQdb(c.0).is_null());
+        assert_eq!(text(PQhost(c.0)).as_deref(), Some("/var/run/postgresql"));
+        assert_eq!(text(PQport(c.0)).as_deref(), Some("7"));
+        assert_eq!(
+            PQping(cs("sslmode=bogus").as_ptr()),
+            PGPing::PQPING_NO_ATTEMPT
+        );
     }
     let s = server();
     let c = Conn::open(&s.tcp(TRUST_USER, "connect_timeout=x"));

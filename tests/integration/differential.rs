@@ -1,1 +1,269 @@
-//! differential tests.
+//! Differential tests: `tests/differential/diff.c`, compiled once against the
+//! system `libpq-fe.h`, prints everything observable of the foundation API
+//! (connect and status accessors, PQexec and results, error messages and
+//! fields under every verbosity, notices, NULL and out-of-range arguments) for
+//! the test server. Its output with the real libpq 18 (the oracle, see
+//! `support::oracle` and `scripts/fetch-oracle.sh`) and with our library must
+//! be identical, section by section (one test per section).
+//!
+//! Also: every section under valgrind on our library (no invalid access, no
+//! definite/indirect leak), and, for information only (never failing), the
+//! differences between libpq 18 and Debian's libpq 15
+//! (`cargo test differential_libpq15 -- --nocapture`); the expected ones are
+//! listed in `tests/differential/README.md`.
+//!
+//! The outputs are kept in `target/<profile>/libpqrs-differential/` for
+//! inspection (`<section>.libpq18.txt`, `<section>.ours.txt`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::{Mutex, MutexGuard};
+
+use crate::support::{
+    self, compile_c, lib_dir, oracle, run_with_lib, server, valgrind_with, Header, MD5_USER,
+    PASSWORD_USER, SCRAM_USER, TRUST_USER,
+};
+
+/// The program's sections, in its own order.
+const SECTIONS: &[&str] = &[
+    "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
+];
+
+/// At most this many lines of `diff -u` per section in a failure message.
+const MAX_DIFF_LINES: usize = 400;
+
+/// The runs use fixed table names on the one server: one at a time.
+fn serialize() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn program() -> PathBuf {
+    compile_c(Path::new("tests/differential/diff.c"), Header::System)
+}
+
+fn out_dir() -> PathBuf {
+    let dir = support::profile_dir().join("libpqrs-differential");
+    fs::create_dir_all(&dir).expect("create differential output dir");
+    dir
+}
+
+/// The program's environment: where the server is and who may log in.
+fn diff_env() -> Vec<(&'static str, String)> {
+    let s = server();
+    vec![
+        ("DIFF_PORT", s.port.to_string()),
+        ("DIFF_SOCKDIR", s.socket_dir.to_string_lossy().into_owned()),
+        ("DIFF_DB", "postgres".into()),
+        ("DIFF_TRUST_USER", TRUST_USER.into()),
+        ("DIFF_PASSWORD_USER", PASSWORD_USER.0.into()),
+        ("DIFF_PASSWORD_PW", PASSWORD_USER.1.into()),
+        ("DIFF_MD5_USER", MD5_USER.0.into()),
+        ("DIFF_MD5_PW", MD5_USER.1.into()),
+        ("DIFF_SCRAM_USER", SCRAM_USER.0.into()),
+        ("DIFF_SCRAM_PW", SCRAM_USER.1.into()),
+    ]
+}
+
+/// Everything a run produced, as one text: stdout (stderr is merged into it
+/// by the program itself), then anything on stderr and the exit status when
+/// it did not exit 0, so that a crash shows up in the diff.
+fn transcript(out: &Output) -> String {
+    let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.stderr.is_empty() {
+        text.push_str("\n[stderr]\n");
+        text.push_str(&String::from_utf8_lossy(&out.stderr));
+    }
+    if !out.status.success() {
+        text.push_str(&format!("\n[exit: {}]\n", out.status));
+    }
+    text
+}
+
+fn run(exe: &Path, lib: Option<&Path>, section: &str, extra_env: &[(&str, &str)]) -> String {
+    let env = diff_env();
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.extend_from_slice(extra_env);
+    transcript(&run_with_lib(exe, lib, &[section], &env))
+}
+
+/// `diff -u` of two texts, at most [`MAX_DIFF_LINES`] lines; None when
+/// equal. Both texts are kept under `out_dir()` either way.
+fn unified_diff(section: &str, a_name: &str, a: &str, b_name: &str, b: &str) -> Option<String> {
+    let dir = out_dir();
+    let pa = dir.join(format!("{section}.{a_name}.txt"));
+    let pb = dir.join(format!("{section}.{b_name}.txt"));
+    fs::write(&pa, a).expect("write output");
+    fs::write(&pb, b).expect("write output");
+    if a == b {
+        return None;
+    }
+    let text = match Command::new("diff").arg("-u").arg(&pa).arg(&pb).output() {
+        Ok(o) => String::from_utf8_lossy(&o.stdout).into_owned(),
+        Err(_) => simple_diff(a, b),
+    };
+    let lines: Vec<&str> = text.lines().collect();
+    let mut shown = lines[..lines.len().min(MAX_DIFF_LINES)].join("\n");
+    if lines.len() > MAX_DIFF_LINES {
+        shown.push_str(&format!(
+            "\n... ({} more lines; see the files above)",
+            lines.len() - MAX_DIFF_LINES
+        ));
+    }
+    Some(shown)
+}
+
+/// Fallback when `diff` is not installed: the first differing line.
+fn simple_diff(a: &str, b: &str) -> String {
+    let (la, lb): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
+    let i = la.iter().zip(&lb).take_while(|(x, y)| x == y).count();
+    format!(
+        "first difference at line {}:\n-{}\n+{}",
+        i + 1,
+        la.get(i).unwrap_or(&"<end of output>"),
+        lb.get(i).unwrap_or(&"<end of output>")
+    )
+}
+
+/// Cases whose output differs only because this build has no TLS yet (issue
+/// 5: libpq 18 tries SSL and reports the server's refusal; a libpq built
+/// without SSL, like ours for now, rejects the option). They are left out of
+/// the comparison, and each must still differ: once TLS lands the test fails
+/// until its entry is removed here.
+const DIFFERS_UNTIL_TLS: &[&str] = &[
+    "--- PQconnectdb(\"host=127.0.0.1 port={PORT} dbname=postgres user=libpqrs_trust sslmode=require\")",
+    "--- PQconnectdb(\"postgresql://libpqrs_trust@127.0.0.1:{PORT}/postgres?ssl=true\")",
+];
+
+/// Splits an output into its case blocks (each starts with a `--- ` line),
+/// removing the blocks named in `skip`; returns the rest and the removed blocks.
+fn without_cases(text: &str, skip: &[&str]) -> (String, Vec<String>) {
+    let mut kept = String::new();
+    let mut removed = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("--- ") || line.starts_with("======== ") {
+            if let Some(block) = current.take() {
+                removed.push(block);
+            }
+            if skip.contains(&line.trim_end()) {
+                current = Some(String::new());
+            }
+        }
+        match current.as_mut() {
+            Some(block) => block.push_str(line),
+            None => kept.push_str(line),
+        }
+    }
+    removed.extend(current);
+    (kept, removed)
+}
+
+/// Runs one section with libpq 18 and with ours; panics with the diff.
+fn compare_with_libpq18(section: &str) {
+    let Some(oracle_dir) = oracle::libpq18_dir() else {
+        return;
+    };
+    let exe = program();
+    let _guard = serialize();
+    let want = run(&exe, Some(&oracle_dir), section, &[]);
+    assert!(
+        want.contains(&format!("======== {section} ========")) && want.contains("======== end"),
+        "the libpq 18 run of section `{section}` did not complete:\n{want}"
+    );
+    let got = run(&exe, Some(&lib_dir()), section, &[]);
+    let (want, want_skipped) = without_cases(&want, DIFFERS_UNTIL_TLS);
+    let (got, got_skipped) = without_cases(&got, DIFFERS_UNTIL_TLS);
+    assert_eq!(
+        want_skipped.len(),
+        got_skipped.len(),
+        "skipped cases of `{section}`"
+    );
+    for (w, g) in want_skipped.iter().zip(&got_skipped) {
+        assert_ne!(
+            w, g,
+            "this case now matches libpq 18: remove it from DIFFERS_UNTIL_TLS"
+        );
+    }
+    if let Some(d) = unified_diff(section, "libpq18", &want, "ours", &got) {
+        panic!(
+            "section `{section}` of tests/differential/diff.c differs between libpq 18 (-) \
+             and ours (+); outputs in {}:\n{d}",
+            out_dir().display()
+        );
+    }
+}
+
+macro_rules! differential_tests {
+    ($($name:ident => $section:literal,)*) => {$(
+        #[test]
+        fn $name() {
+            compare_with_libpq18($section);
+        }
+    )*};
+}
+
+differential_tests! {
+    differential_misc => "misc",
+    differential_conninfo => "conninfo",
+    differential_connect => "connect",
+    differential_params => "params",
+    differential_exec => "exec",
+    differential_errors => "errors",
+    differential_notices => "notices",
+    differential_range => "range",
+}
+
+#[test]
+fn differential_valgrind_ours() {
+    let exe = program();
+    let env = diff_env();
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let _guard = serialize();
+    for section in SECTIONS {
+        // Panics on any memory error or definite/indirect leak.
+        let out = valgrind_with(&exe, Some(&lib_dir()), &[section], &env);
+        assert!(
+            out.status.success(),
+            "section `{section}` under valgrind on our library exited with {}:\n{}",
+            out.status,
+            transcript(&out)
+        );
+    }
+}
+
+/// For information only: libpq 18 against Debian's libpq 15 (the system
+/// library the program is linked with). Never fails on differences.
+#[test]
+fn differential_libpq15_info() {
+    let Some(oracle_dir) = oracle::libpq18_dir() else {
+        return;
+    };
+    if !support::system_lib_dir().join("libpq.so.5").exists() {
+        eprintln!("differential_libpq15_info: no system libpq.so.5, nothing to compare");
+        return;
+    }
+    let exe = program();
+    let _guard = serialize();
+    // The functions added after 15 are left out on both sides.
+    let skip = [("DIFF_SKIP_POST15", "1")];
+    let mut report = String::new();
+    for section in SECTIONS {
+        let v18 = run(&exe, Some(&oracle_dir), section, &skip);
+        let v15 = run(&exe, None, section, &skip);
+        if let Some(d) = unified_diff(section, "libpq18-nopost15", &v18, "libpq15", &v15) {
+            report.push_str(&format!(
+                "\n=== {section}: libpq 18 (-) vs libpq 15 (+)\n{d}\n"
+            ));
+        }
+    }
+    if report.is_empty() {
+        println!("libpq 18 and libpq 15 agree on every section");
+    } else {
+        println!(
+            "differences between libpq 18 and Debian's libpq 15 (information only; \
+             the expected ones are listed in tests/differential/README.md):{report}"
+        );
+    }
+}

@@ -6,4 +6,8 @@ mod support;
 
 mod abi;
 mod c_examples;
+mod connect;
 mod differential;
+mod exec;
+mod readme;
+mod util;
