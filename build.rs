@@ -84,6 +84,8 @@ fn main() {
         println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libpq.so.5");
     }
 
+    compile_c_exports();
+
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=src/ffi");
@@ -121,6 +123,18 @@ fn main() {
             write_if_changed(&manifest.join("include").join(name), text);
         }
     }
+}
+
+/// The printf-style PQExpBuffer functions, which stable Rust cannot define
+/// (variadic / `va_list`): `src/ffi/expbuffer.c`, under hidden `pqrs_` names;
+/// `src/ffi/expbuffer.rs` exports them under libpq's names.
+fn compile_c_exports() {
+    println!("cargo:rerun-if-changed=src/ffi/expbuffer.c");
+    cc::Build::new()
+        .file("src/ffi/expbuffer.c")
+        .warnings(true)
+        .extra_warnings(true)
+        .compile("pqrs_expbuffer");
 }
 
 fn write_if_changed(path: &Path, text: &str) {

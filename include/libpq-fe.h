@@ -336,12 +336,16 @@ extern void PQreset(PGconn *conn);
 /* poll a non-blocking cancel request */
 
 /* request a cancel structure */
+extern PGcancel *PQgetCancel(PGconn *conn);
 
 /* free a cancel structure */
+extern void PQfreeCancel(PGcancel *cancel);
 
 /* deprecated version of PQcancelBlocking, but one which is signal-safe */
+extern int PQcancel(PGcancel *cancel, char *errbuf, int errbufsize);
 
 /* deprecated version of PQcancel; not thread-safe */
+extern int PQrequestCancel(PGconn *conn);
 
 /* Accessor functions for PGconn objects */
 extern char *PQdb(const PGconn *conn);
@@ -368,15 +372,20 @@ extern int PQclientEncoding(const PGconn *conn);
 extern int PQsetClientEncoding(PGconn *conn, const char *encoding);
 
 /* SSL information functions */
+extern int PQsslInUse(PGconn *conn);
+extern void *PQsslStruct(PGconn *conn, const char *struct_name);
+extern const char *PQsslAttribute(PGconn *conn, const char *attribute_name);
 
 /* Get the OpenSSL structure associated with a connection. Returns NULL for
  * unencrypted connections or if any other TLS library is in use. */
+extern void *PQgetssl(PGconn *conn);
 
 /* Tell libpq whether it needs to initialize OpenSSL */
 
 /* More detailed way to tell libpq whether it needs to initialize OpenSSL */
 
 /* Return true if GSSAPI encryption is in use */
+extern int PQgssEncInUse(PGconn *conn);
 
 /* Returns GSSAPI context if GSSAPI is in use */
 
@@ -414,11 +423,21 @@ typedef void (*pgthreadlock_t)(int acquire);
 
 /* Simple synchronous query */
 extern PGresult *PQexec(PGconn *conn, const char *query);
+extern PGresult *PQprepare(PGconn *conn,
+                           const char *stmt_name,
+                           const char *query,
+                           int n_params,
+                           const Oid *param_types);
 
 /* Interface for multiple-result or asynchronous queries */
 #define PQ_QUERY_PARAM_MAX_LIMIT 65535
 
 extern int PQsendQuery(PGconn *conn, const char *query);
+extern int PQsendPrepare(PGconn *conn,
+                         const char *stmt_name,
+                         const char *query,
+                         int n_params,
+                         const Oid *param_types);
 extern PGresult *PQgetResult(PGconn *conn);
 
 /* Routines for managing an asynchronous query */
@@ -428,8 +447,12 @@ extern int PQconsumeInput(PGconn *conn);
 /* Routines for pipeline mode management */
 
 /* LISTEN/NOTIFY support */
+extern PGnotify *PQnotifies(PGconn *conn);
 
 /* Routines for copy in/out */
+extern int PQputCopyData(PGconn *conn, const char *buffer, int nbytes);
+extern int PQputCopyEnd(PGconn *conn, const char *errormsg);
+extern int PQgetCopyData(PGconn *conn, char **buffer, int async);
 
 /* Deprecated routines for copy in/out */
 
@@ -447,6 +470,13 @@ extern PGPing PQpingParams(const char *const *keywords,
  * "Fast path" interface --- not really recommended for application
  * use
  */
+extern PGresult *PQfn(PGconn *conn,
+                      int fnid,
+                      int *result_buf,
+                      int *result_len,
+                      int result_is_int,
+                      const PQArgBlock *args,
+                      int nargs);
 
 /* Accessor functions for PGresult objects */
 extern ExecStatusType PQresultStatus(const PGresult *res);
@@ -478,6 +508,10 @@ extern int PQnparams(const PGresult *res);
 extern Oid PQparamtype(const PGresult *res, int param_num);
 
 /* Describe prepared statements and portals */
+extern PGresult *PQdescribePrepared(PGconn *conn, const char *stmt);
+extern PGresult *PQdescribePortal(PGconn *conn, const char *portal);
+extern int PQsendDescribePrepared(PGconn *conn, const char *stmt);
+extern int PQsendDescribePortal(PGconn *conn, const char *portal);
 
 /* Close prepared statements and portals */
 
@@ -499,8 +533,24 @@ extern PGresult *PQmakeEmptyPGresult(PGconn *conn, ExecStatusType status);
 extern size_t PQresultMemorySize(const PGresult *res);
 
 /* Quoting strings before inclusion in queries. */
+extern size_t PQescapeStringConn(PGconn *conn,
+                                 char *to,
+                                 const char *from,
+                                 size_t length,
+                                 int *error);
+extern char *PQescapeLiteral(PGconn *conn, const char *str, size_t len);
+extern char *PQescapeIdentifier(PGconn *conn, const char *str, size_t len);
+extern unsigned char *PQescapeByteaConn(PGconn *conn,
+                                        const unsigned char *from,
+                                        size_t from_length,
+                                        size_t *to_length);
+extern unsigned char *PQunescapeBytea(const unsigned char *strtext, size_t *retbuflen);
 
 /* These forms are deprecated! */
+extern size_t PQescapeString(char *to, const char *from, size_t length);
+extern unsigned char *PQescapeBytea(const unsigned char *from,
+                                    size_t from_length,
+                                    size_t *to_length);
 
 /* === in fe-print.c === */
 
@@ -513,6 +563,22 @@ extern size_t PQresultMemorySize(const PGresult *res);
 /* === in fe-lobj.c === */
 
 /* Large-object access routines */
+extern int lo_open(PGconn *conn, Oid lobjId, int mode);
+extern int lo_close(PGconn *conn, int fd);
+extern int lo_read(PGconn *conn, int fd, char *buf, size_t len);
+extern int lo_write(PGconn *conn, int fd, const char *buf, size_t len);
+extern int lo_lseek(PGconn *conn, int fd, int offset, int whence);
+extern int64_t lo_lseek64(PGconn *conn, int fd, int64_t offset, int whence);
+extern Oid lo_creat(PGconn *conn, int mode);
+extern Oid lo_create(PGconn *conn, Oid lobjId);
+extern int lo_tell(PGconn *conn, int fd);
+extern int64_t lo_tell64(PGconn *conn, int fd);
+extern int lo_truncate(PGconn *conn, int fd, size_t len);
+extern int lo_truncate64(PGconn *conn, int fd, int64_t len);
+extern int lo_unlink(PGconn *conn, Oid lobjId);
+extern Oid lo_import(PGconn *conn, const char *filename);
+extern Oid lo_import_with_oid(PGconn *conn, const char *filename, Oid lobjId);
+extern int lo_export(PGconn *conn, Oid lobjId, const char *filename);
 
 /* === in fe-misc.c === */
 
@@ -567,6 +633,11 @@ typedef struct PGoauthBearerRequest {
 
 #undef PQ_SOCKTYPE
 
+extern char *PQencryptPassword(const char *passwd, const char *user);
+extern char *PQencryptPasswordConn(PGconn *conn,
+                                   const char *passwd,
+                                   const char *user,
+                                   const char *algorithm);
 
 typedef int (*PQauthDataHook_type)(PGauthData type, PGconn *conn, void *data);
 

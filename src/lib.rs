@@ -6,11 +6,13 @@
 //! `ffi` (the exported C functions, the only place that handles C pointers).
 
 pub mod auth;
+pub mod cancel;
 pub mod cnum;
 pub mod conn;
 pub mod conninfo;
 pub mod encoding;
 pub mod errfmt;
+pub mod escape;
 pub mod ffi;
 pub mod messages;
 pub mod net;

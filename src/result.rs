@@ -226,6 +226,10 @@ impl PgResult {
         self.error_fields.push((code, cstring_lossless(value)));
     }
 
+    pub fn set_param_types(&mut self, types: Vec<u32>) {
+        self.param_types = types;
+    }
+
     pub fn set_error_query(&mut self, query: &[u8]) {
         self.error_query = Some(query.into());
     }

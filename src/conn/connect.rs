@@ -202,6 +202,7 @@ impl Connection {
         self.connect.attempt += 1;
         self.connect.scram = None;
         self.connect.client_finished_auth = false;
+        self.lobj_funcs = None;
         self.params.clear();
         self.backend_pid = 0;
         self.cancel_key.clear();

@@ -4,6 +4,7 @@
 
 mod buffer;
 mod connect;
+pub mod fastpath;
 mod query;
 
 use std::ffi::{CStr, CString};
@@ -38,6 +39,14 @@ pub enum AsyncStatus {
     CopyIn,
     CopyOut,
     CopyBoth,
+}
+
+/// What kind of command the results being read belong to (libpq's queryclass).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryClass {
+    Simple,
+    Prepare,
+    Describe,
 }
 
 /// A connection: `PGconn`.
@@ -84,6 +93,11 @@ pub struct Connection {
     pub(crate) show_context: PGContextVisibility,
     pub(crate) nonblocking: bool,
     pub(crate) notifications: std::collections::VecDeque<query::Notification>,
+    pub(crate) query_class: QueryClass,
+    /// Large-object function OIDs, looked up once per session.
+    pub(crate) lobj_funcs: Option<crate::ffi::lobj::LoFuncs>,
+    /// The body of the last FunctionCallResponse ('V'), for the fast path.
+    pub(crate) fastpath_response: Option<Vec<u8>>,
     /// C copies of strings handed out by accessors; they live as long as the connection.
     accessor_strings: std::cell::RefCell<Vec<CString>>,
 }
@@ -125,6 +139,9 @@ impl Connection {
             show_context: PGContextVisibility::PQSHOW_CONTEXT_ERRORS,
             nonblocking: false,
             notifications: std::collections::VecDeque::new(),
+            query_class: QueryClass::Simple,
+            lobj_funcs: None,
+            fastpath_response: None,
             accessor_strings: Default::default(),
         };
         match parsed {
@@ -386,6 +403,11 @@ impl Connection {
 }
 
 impl Connection {
+    /// Adds text to the error message (for the C layer's argument checks).
+    pub fn append_error_text(&mut self, text: &str) {
+        self.append_error(text);
+    }
+
     /// PQreset starts from a clean error text.
     pub fn clear_error_for_reset(&mut self) {
         self.clear_error();

@@ -2,7 +2,7 @@
 //! results (libpq's PQsendQuery, pqParseInput3, PQgetResult, PQexec).
 
 use super::buffer::ReadOutcome;
-use super::{AsyncStatus, Connection};
+use super::{AsyncStatus, Connection, QueryClass};
 use crate::ffi::types::{ConnStatusType, ExecStatusType, PGTransactionStatusType};
 use crate::messages::conn as msg;
 use crate::protocol::backend::{self, Frame, Reader};
@@ -44,6 +44,7 @@ impl Connection {
             return false;
         };
         frontend::query(&mut self.output, sql);
+        self.query_class = super::QueryClass::Simple;
         self.last_query.clear();
         self.last_query.extend_from_slice(sql);
         if self.send_flush().is_err() {
@@ -108,6 +109,157 @@ impl Connection {
             }
         }
         last
+    }
+
+    /// PQsendPrepare: Parse + Sync.
+    pub fn send_prepare(
+        &mut self,
+        name: Option<&[u8]>,
+        query: Option<&[u8]>,
+        param_types: &[u32],
+    ) -> bool {
+        if !self.send_start() {
+            return false;
+        }
+        let Some(name) = name else {
+            self.append_error(msg::NULL_STATEMENT_NAME);
+            return false;
+        };
+        let Some(query) = query else {
+            self.append_error(msg::NULL_COMMAND);
+            return false;
+        };
+        frontend::parse(&mut self.output, name, query, param_types);
+        frontend::sync(&mut self.output);
+        self.start_extended(QueryClass::Prepare, query)
+    }
+
+    /// PQsendDescribePrepared / PQsendDescribePortal: Describe + Sync.
+    pub fn send_describe(&mut self, kind: u8, name: Option<&[u8]>) -> bool {
+        if !self.send_start() {
+            return false;
+        }
+        frontend::describe(&mut self.output, kind, name.unwrap_or(b""));
+        frontend::sync(&mut self.output);
+        self.start_extended(QueryClass::Describe, b"")
+    }
+
+    fn start_extended(&mut self, class: QueryClass, query: &[u8]) -> bool {
+        self.query_class = class;
+        self.last_query.clear();
+        self.last_query.extend_from_slice(query);
+        if self.send_flush().is_err() {
+            return false;
+        }
+        self.async_status = AsyncStatus::Busy;
+        true
+    }
+
+    /// PQprepare, PQdescribePrepared and friends: send, then wait for the last result.
+    pub fn exec_extended(&mut self, send: impl FnOnce(&mut Self) -> bool) -> Option<PgResult> {
+        if !self.exec_start() || !send(self) {
+            return None;
+        }
+        self.exec_finish()
+    }
+
+    /// PQputCopyData: queues one chunk of COPY FROM STDIN data. 1 queued, 0
+    /// would block (non-blocking mode), -1 error.
+    pub fn put_copy_data(&mut self, data: &[u8]) -> i32 {
+        if !matches!(
+            self.async_status,
+            AsyncStatus::CopyIn | AsyncStatus::CopyBoth
+        ) {
+            self.append_error(msg::NO_COPY_IN_PROGRESS);
+            return -1;
+        }
+        // Notices and notifications that arrived meanwhile are handled now.
+        self.parse_input();
+        if data.is_empty() {
+            return 1;
+        }
+        const FLUSH_AT: usize = 8192;
+        if self.output.len() + data.len() + 5 > FLUSH_AT {
+            match self.flush_nonblocking() {
+                Err(()) => return -1,
+                Ok(false) if self.nonblocking && self.output.len() > 4 * FLUSH_AT => return 0,
+                Ok(_) => {}
+            }
+        }
+        frontend::copy_data(&mut self.output, data);
+        if self.output.len() >= FLUSH_AT {
+            let flushed = if self.nonblocking {
+                self.flush_nonblocking().map(|_| ())
+            } else {
+                self.flush_blocking()
+            };
+            if flushed.is_err() {
+                return -1;
+            }
+        }
+        1
+    }
+
+    /// PQgetCopyData: the next row of COPY TO STDOUT. Ok(Some(bytes)) a row,
+    /// Ok(None) nothing yet (async), Err(-1) the COPY ended, Err(-2) error.
+    pub fn get_copy_data(&mut self, wait: bool) -> Result<Option<Vec<u8>>, i32> {
+        if !matches!(
+            self.async_status,
+            AsyncStatus::CopyOut | AsyncStatus::CopyBoth
+        ) {
+            self.append_error(msg::NO_COPY_IN_PROGRESS);
+            return Err(-2);
+        }
+        loop {
+            match backend::frame(self.input.unread()) {
+                Frame::Message { tag, len } => match tag {
+                    b'd' => {
+                        let row = self.input.unread()[5..5 + len].to_vec();
+                        self.input.consume(5 + len);
+                        if !row.is_empty() {
+                            return Ok(Some(row));
+                        }
+                    }
+                    b'A' | b'N' | b'S' => {
+                        if !self.process_message(tag, len) {
+                            return Err(-2);
+                        }
+                        self.input.consume(5 + len);
+                    }
+                    b'c' => {
+                        self.input.consume(5 + len);
+                        self.async_status = if self.async_status == AsyncStatus::CopyBoth {
+                            AsyncStatus::CopyIn
+                        } else {
+                            AsyncStatus::Busy
+                        };
+                        return Err(-1);
+                    }
+                    _ => {
+                        // Anything else ends the COPY; PQgetResult reads it.
+                        self.async_status = AsyncStatus::Busy;
+                        return Err(-1);
+                    }
+                },
+                Frame::Invalid { tag } => {
+                    let unread = self.input.unread();
+                    let word = i32::from_be_bytes([unread[1], unread[2], unread[3], unread[4]]);
+                    self.handle_sync_loss(tag, word);
+                    return Err(-2);
+                }
+                Frame::Incomplete(need) => {
+                    if !wait {
+                        // As libpq: the caller reads with PQconsumeInput.
+                        return Ok(None);
+                    }
+                    if self.wait_socket(true, false, None).is_err()
+                        || matches!(self.read_data(need), ReadOutcome::Failed)
+                    {
+                        return Err(-2);
+                    }
+                }
+            }
+        }
     }
 
     /// PQputCopyEnd: ends COPY FROM STDIN, or fails it with `error`.
@@ -240,7 +392,11 @@ impl Connection {
                     }
                 }
             } else {
-                if tag == b'T' && self.result.is_some() && !self.has_failed_result() {
+                if tag == b'T'
+                    && self.result.is_some()
+                    && !self.has_failed_result()
+                    && self.query_class != QueryClass::Describe
+                {
                     // A second RowDescription starts another result: hand out this one first.
                     self.async_status = AsyncStatus::Ready;
                     return;
@@ -356,9 +512,18 @@ impl Connection {
                 }
                 match backend::row_description(&body) {
                     Some(fields) => {
-                        let mut res = self.new_result(PGRES_TUPLES_OK);
+                        let describing = self.query_class == QueryClass::Describe;
+                        // A Describe's RowDescription completes the result that
+                        // ParameterDescription started.
+                        let mut res = match self.result.take() {
+                            Some(res) if describing => res,
+                            _ => self.new_result(PGRES_TUPLES_OK),
+                        };
                         res.set_fields(&fields);
                         self.result = Some(res);
+                        if describing {
+                            self.async_status = AsyncStatus::Ready;
+                        }
                     }
                     None => self.fail_result(msg::INSUFFICIENT_DATA_IN_T),
                 }
@@ -396,7 +561,45 @@ impl Connection {
                 self.async_status = next;
                 r.remaining() == 0
             }
-            b'1' | b'2' | b'3' | b'n' | b's' | b't' => true,
+            b'V' => {
+                // FunctionCallResponse of the fast-path protocol (src/conn/fastpath.rs).
+                self.fastpath_response = Some(body.clone());
+                true
+            }
+            b'1' => {
+                if self.query_class == QueryClass::Prepare {
+                    if self.result.is_none() && !self.error_result {
+                        self.result = Some(self.new_result(PGRES_COMMAND_OK));
+                    }
+                    self.async_status = AsyncStatus::Ready;
+                }
+                true
+            }
+            b't' => {
+                if self.has_failed_result() {
+                    return true;
+                }
+                let Some(n) = r.i16() else { return false };
+                let mut types = Vec::with_capacity(n.max(0) as usize);
+                for _ in 0..n.max(0) {
+                    let Some(t) = r.i32() else { return false };
+                    types.push(t as u32);
+                }
+                let mut res = self.new_result(PGRES_COMMAND_OK);
+                res.set_param_types(types);
+                self.result = Some(res);
+                r.remaining() == 0
+            }
+            b'n' => {
+                if self.query_class == QueryClass::Describe {
+                    if self.result.is_none() && !self.error_result {
+                        self.result = Some(self.new_result(PGRES_COMMAND_OK));
+                    }
+                    self.async_status = AsyncStatus::Ready;
+                }
+                true
+            }
+            b'2' | b'3' | b's' => true,
             other => {
                 self.append_error(&msg::unexpected_response(other));
                 self.save_error_result();
@@ -447,8 +650,13 @@ impl Connection {
             b"client_encoding" => {
                 let id = crate::encoding::encoding_id(&String::from_utf8_lossy(value));
                 self.client_encoding = id.max(0);
+                // Connection-less PQescapeString/PQescapeBytea use what was seen last.
+                crate::escape::set_static_client_encoding(self.client_encoding);
             }
-            b"standard_conforming_strings" => self.std_strings = value == b"on",
+            b"standard_conforming_strings" => {
+                self.std_strings = value == b"on";
+                crate::escape::set_static_std_strings(self.std_strings);
+            }
             b"server_version" => self.server_version = parse_server_version(value),
             b"default_transaction_read_only" => {
                 self.default_transaction_read_only = Some(value == b"on")

@@ -67,3 +67,143 @@ pub unsafe extern "C" fn PQisBusy(conn: *mut PGconn) -> c_int {
         unsafe { conn_mut(conn) }.map_or(0, |c| c.is_busy() as c_int)
     })
 }
+
+/// Reads a parameter type array of `n` entries (NULL = all unspecified).
+///
+/// # Safety
+/// `types` is NULL or points at `n` OIDs.
+unsafe fn param_types(types: *const super::types::Oid, n: c_int) -> Vec<u32> {
+    if types.is_null() || n <= 0 {
+        return vec![0; n.max(0) as usize];
+    }
+    // SAFETY: the caller passes n OIDs.
+    unsafe { std::slice::from_raw_parts(types, n as usize) }.to_vec()
+}
+
+/// The checks libpq makes on nParams before sending.
+fn check_param_count(c: &mut PGconn, n: c_int) -> bool {
+    let max = crate::ffi::types::PQ_QUERY_PARAM_MAX_LIMIT;
+    if !(0..=max).contains(&n) {
+        c.clear_error_for_reset();
+        c.append_error_text(&crate::messages::conn::param_count_range(max));
+        return false;
+    }
+    true
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQsendPrepare(
+    conn: *mut PGconn,
+    stmt_name: *const c_char,
+    query: *const c_char,
+    n_params: c_int,
+    param_types_: *const super::types::Oid,
+) -> c_int {
+    guard(0, || {
+        // SAFETY: libpq's contract (see the module documentation).
+        let Some(c) = (unsafe { conn_mut(conn) }) else {
+            return 0;
+        };
+        if !check_param_count(c, n_params) {
+            return 0;
+        }
+        // SAFETY: as above.
+        let (name, sql, types) = unsafe {
+            (
+                c_str(stmt_name).map(|s| s.to_bytes()),
+                c_str(query).map(|s| s.to_bytes()),
+                param_types(param_types_, n_params),
+            )
+        };
+        c.send_prepare(name, sql, &types) as c_int
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQprepare(
+    conn: *mut PGconn,
+    stmt_name: *const c_char,
+    query: *const c_char,
+    n_params: c_int,
+    param_types_: *const super::types::Oid,
+) -> *mut PGresult {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: libpq's contract (see the module documentation).
+        let Some(c) = (unsafe { conn_mut(conn) }) else {
+            return std::ptr::null_mut();
+        };
+        if !check_param_count(c, n_params) {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: as above.
+        let (name, sql, types) = unsafe {
+            (
+                c_str(stmt_name).map(|s| s.to_bytes()),
+                c_str(query).map(|s| s.to_bytes()),
+                param_types(param_types_, n_params),
+            )
+        };
+        c.exec_extended(|c| c.send_prepare(name, sql, &types))
+            .map_or(std::ptr::null_mut(), into_raw)
+    })
+}
+
+/// Describe of a statement (`S`) or portal (`P`), waiting for the result.
+///
+/// # Safety
+/// libpq's contract (see the module documentation).
+unsafe fn describe(conn: *mut PGconn, kind: u8, name: *const c_char) -> *mut PGresult {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: forwarded contract.
+        let (Some(c), name) = (unsafe { conn_mut(conn) }, unsafe { c_str(name) }) else {
+            return std::ptr::null_mut();
+        };
+        let name = name.map(|s| s.to_bytes());
+        c.exec_extended(|c| c.send_describe(kind, name))
+            .map_or(std::ptr::null_mut(), into_raw)
+    })
+}
+
+/// Describe without waiting.
+///
+/// # Safety
+/// libpq's contract (see the module documentation).
+unsafe fn send_describe(conn: *mut PGconn, kind: u8, name: *const c_char) -> c_int {
+    guard(0, || {
+        // SAFETY: forwarded contract.
+        let (Some(c), name) = (unsafe { conn_mut(conn) }, unsafe { c_str(name) }) else {
+            return 0;
+        };
+        c.send_describe(kind, name.map(|s| s.to_bytes())) as c_int
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQdescribePrepared(
+    conn: *mut PGconn,
+    stmt: *const c_char,
+) -> *mut PGresult {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { describe(conn, b'S', stmt) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQdescribePortal(
+    conn: *mut PGconn,
+    portal: *const c_char,
+) -> *mut PGresult {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { describe(conn, b'P', portal) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQsendDescribePrepared(conn: *mut PGconn, stmt: *const c_char) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { send_describe(conn, b'S', stmt) }
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQsendDescribePortal(conn: *mut PGconn, portal: *const c_char) -> c_int {
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { send_describe(conn, b'P', portal) }
+}

@@ -11,22 +11,37 @@
 //! blocks rely on exactly that, so the contract is stated once here.
 #![allow(clippy::missing_safety_doc)]
 
+pub mod cancel;
 pub mod connect;
 pub mod conninfo;
+pub mod copy;
 pub mod encoding;
+pub mod escape;
 pub mod exec;
+pub mod expbuffer;
 pub mod handle;
+pub mod lobj;
 pub mod notice;
+pub mod notify;
+pub mod password;
 pub mod result;
+pub mod ssl;
 pub mod status;
 pub mod types;
 
+pub use cancel::*;
 pub use connect::*;
 pub use conninfo::*;
+pub use copy::*;
 pub use encoding::*;
+pub use escape::*;
 pub use exec::*;
 pub use handle::guard;
+pub use lobj::*;
 pub use notice::{PQsetNoticeProcessor, PQsetNoticeReceiver};
+pub use notify::*;
+pub use password::*;
 pub use result::*;
+pub use ssl::*;
 pub use status::*;
 pub use types::*;

@@ -122,3 +122,7 @@ pub const CHANNEL_BINDING_NOT_USED: &str =
 pub const CHANNEL_BINDING_NOT_SUPPORTED: &str =
     "channel binding required but not supported by server's authentication request\n";
 pub const DUPLICATE_SASL: &str = "duplicate SASL authentication request\n";
+pub const NULL_STATEMENT_NAME: &str = "statement name is a null pointer\n";
+pub fn param_count_range(max: i32) -> String {
+    format!("number of parameters must be between 0 and {max}\n")
+}

@@ -74,6 +74,31 @@ pub fn copy_fail(out: &mut BytesMut, reason: &[u8]) {
     message(out, b'f', |b| put_cstr(b, reason));
 }
 
+/// CopyData: a chunk of COPY FROM STDIN data.
+pub fn copy_data(out: &mut BytesMut, data: &[u8]) {
+    message(out, b'd', |b| b.put_slice(data));
+}
+
+/// Parse: a statement name, its text and parameter type OIDs.
+pub fn parse(out: &mut BytesMut, name: &[u8], query: &[u8], param_types: &[u32]) {
+    message(out, b'P', |b| {
+        put_cstr(b, name);
+        put_cstr(b, query);
+        b.put_i16(param_types.len() as i16);
+        for t in param_types {
+            b.put_u32(*t);
+        }
+    });
+}
+
+/// Describe: `S` for a prepared statement, `P` for a portal.
+pub fn describe(out: &mut BytesMut, kind: u8, name: &[u8]) {
+    message(out, b'D', |b| {
+        b.put_u8(kind);
+        put_cstr(b, name);
+    });
+}
+
 /// Sync.
 pub fn sync(out: &mut BytesMut) {
     message(out, b'S', |_| {});

@@ -158,10 +158,10 @@ fn dynamic_symbols(lib: &Path) -> BTreeMap<String, char> {
         .collect()
 }
 
+/// The freshly built cdylib: `cargo test` builds it in `deps/` (a `cargo
+/// build` also copies it one level up); the harness picks the newer one.
 fn shared_object() -> PathBuf {
-    let lib = build_dir().join("libpq.so");
-    assert!(lib.exists(), "{} not built", lib.display());
-    lib
+    crate::support::built_library()
 }
 
 /// Header text as build.rs generated it from the current source.
@@ -439,7 +439,9 @@ fn abi_probe_matches_system_libpq15_and_libpq18_values() {
 #[test]
 fn abi_make_install_layout() {
     let prefix = work_dir("install").join("prefix");
-    let build = build_dir();
+    // The directory holding the cdylib cargo test just built holds the staticlib too.
+    let built = shared_object();
+    let build = built.parent().expect("library directory").to_path_buf();
     for artifact in ["libpq.so", "libpq.a"] {
         assert!(
             build.join(artifact).exists(),

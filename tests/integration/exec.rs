@@ -262,3 +262,145 @@ fn connection_lost_mid_session() {
     );
     assert_eq!(c.status(), ConnStatusType::CONNECTION_BAD);
 }
+
+#[test]
+fn copy_both_ways() {
+    let c = conn();
+    c.exec("create temp table cp(a int, b text)");
+    let r = c.exec("copy cp from stdin");
+    assert_eq!(r.status(), PGRES_COPY_IN);
+    // SAFETY: live handle; data and lengths match.
+    unsafe {
+        for row in ["1\tone\n", "2\t\\N\n"] {
+            assert_eq!(
+                PQputCopyData(c.0, row.as_ptr() as *const _, row.len() as i32),
+                1
+            );
+        }
+        assert_eq!(PQputCopyEnd(c.0, std::ptr::null()), 1);
+        let done = Res(PQgetResult(c.0));
+        assert_eq!(done.status(), PGRES_COMMAND_OK, "{}", done.error());
+        assert_eq!(done.cmd_tuples(), "2");
+        assert!(PQgetResult(c.0).is_null());
+    }
+    let r = c.exec("copy cp to stdout");
+    assert_eq!(r.status(), PGRES_COPY_OUT);
+    let mut rows = Vec::new();
+    // SAFETY: live handle; every row is malloc memory we free.
+    unsafe {
+        loop {
+            let mut buf: *mut std::ffi::c_char = std::ptr::null_mut();
+            let n = PQgetCopyData(c.0, &mut buf, 0);
+            if n < 0 {
+                assert_eq!(n, -1);
+                assert!(buf.is_null());
+                break;
+            }
+            rows.push(
+                String::from_utf8_lossy(std::slice::from_raw_parts(buf as *const u8, n as usize))
+                    .into_owned(),
+            );
+            PQfreemem(buf as *mut c_void);
+        }
+        let done = Res(PQgetResult(c.0));
+        assert_eq!(done.cmd_status().as_deref(), Some("COPY 2"));
+        assert!(PQgetResult(c.0).is_null());
+        assert_eq!(PQputCopyData(c.0, c"x".as_ptr(), 1), -1);
+    }
+    assert_eq!(rows, vec!["1\tone\n", "2\t\\N\n"]);
+    assert_eq!(c.error(), "no COPY in progress\n");
+    // A new PQexec ends a COPY IN that nobody finished, with libpq's reason.
+    assert_eq!(c.exec("copy cp from stdin").status(), PGRES_COPY_IN);
+    let r = c.exec("select count(*) from cp");
+    assert_eq!(r.value(0, 0).as_deref(), Some("2"));
+}
+
+#[test]
+fn notifications_arrive_as_one_block() {
+    let listener = conn();
+    let sender = conn();
+    listener.exec("listen chan");
+    sender.exec("notify chan, 'payload'");
+    // SAFETY: live handles; the notification is one malloc block.
+    unsafe {
+        let mut n = std::ptr::null_mut();
+        for _ in 0..50 {
+            PQconsumeInput(listener.0);
+            n = PQnotifies(listener.0);
+            if !n.is_null() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(!n.is_null());
+        assert_eq!(text((*n).relname).as_deref(), Some("chan"));
+        assert_eq!(text((*n).extra).as_deref(), Some("payload"));
+        assert_eq!((*n).be_pid, PQbackendPID(sender.0));
+        PQfreemem(n as *mut c_void);
+        assert!(PQnotifies(listener.0).is_null());
+        assert!(PQnotifies(std::ptr::null_mut()).is_null());
+    }
+}
+
+#[test]
+fn prepare_and_describe() {
+    let c = conn();
+    // SAFETY: live handle, C strings, a NULL types array.
+    unsafe {
+        let r = Res(PQprepare(
+            c.0,
+            c"st".as_ptr(),
+            c"select $1::int4 + 1 as next, $2::text as t".as_ptr(),
+            2,
+            std::ptr::null(),
+        ));
+        assert_eq!(r.status(), PGRES_COMMAND_OK, "{}", r.error());
+        let d = Res(PQdescribePrepared(c.0, c"st".as_ptr()));
+        assert_eq!(d.status(), PGRES_COMMAND_OK, "{}", d.error());
+        assert_eq!(
+            (PQnparams(d.0), PQparamtype(d.0, 0), PQparamtype(d.0, 1)),
+            (2, 23, 25)
+        );
+        assert_eq!(d.nfields(), 2);
+        assert_eq!(text(PQfname(d.0, 0)).as_deref(), Some("next"));
+        assert_eq!(PQftype(d.0, 1), 25);
+        let e = Res(PQprepare(
+            c.0,
+            c"bad".as_ptr(),
+            c"selec 1".as_ptr(),
+            0,
+            std::ptr::null(),
+        ));
+        assert_eq!(e.status(), PGRES_FATAL_ERROR);
+        assert_eq!(e.field(b'C').as_deref(), Some("42601"));
+        let none = Res(PQdescribePrepared(c.0, c"nosuch".as_ptr()));
+        assert_eq!(none.field(b'C').as_deref(), Some("26000"));
+        assert!(PQprepare(
+            c.0,
+            std::ptr::null(),
+            c"select 1".as_ptr(),
+            0,
+            std::ptr::null()
+        )
+        .is_null());
+        assert_eq!(c.error(), "statement name is a null pointer\n");
+        assert!(PQprepare(
+            c.0,
+            c"x".as_ptr(),
+            c"select 1".as_ptr(),
+            -1,
+            std::ptr::null()
+        )
+        .is_null());
+        assert_eq!(
+            c.error(),
+            "number of parameters must be between 0 and 65535\n"
+        );
+        assert_eq!(PQsslInUse(c.0), 0);
+        assert!(PQsslAttribute(c.0, c"library".as_ptr()).is_null());
+    }
+    assert_eq!(
+        c.exec("execute st(41, 'x')").value(0, 0).as_deref(),
+        Some("42")
+    );
+}

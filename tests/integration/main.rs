@@ -6,8 +6,13 @@ mod support;
 
 mod abi;
 mod c_examples;
+mod cancel;
 mod connect;
 mod differential;
+mod escape;
 mod exec;
+mod expbuffer;
+mod lobj;
+mod psql;
 mod readme;
 mod util;

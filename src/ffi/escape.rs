@@ -1,0 +1,270 @@
+//! Exports: escaping strings, identifiers and bytea (`PQescapeStringConn`,
+//! `PQescapeString`, `PQescapeLiteral`, `PQescapeIdentifier`,
+//! `PQescapeByteaConn`, `PQescapeBytea`, `PQunescapeBytea`). The rules live in
+//! [`crate::escape`].
+//!
+//! Memory handed to the caller comes from `malloc` (freed with `PQfreemem`).
+//! Where libpq would crash on a NULL pointer we do not: a NULL input string is
+//! taken as empty (NULL for `PQescapeLiteral`/`PQescapeIdentifier`), a NULL
+//! output buffer gets nothing written, a NULL length pointer is not written.
+
+use std::ffi::{c_char, c_int, c_uchar};
+use std::ptr;
+
+use super::handle::{borrow_mut, guard, malloc_cstring};
+use super::types::PGconn;
+use crate::conn::{AsyncStatus, Connection};
+use crate::escape;
+
+/// The input bytes libpq reads: up to `length`, stopping at a NUL.
+///
+/// # Safety
+/// `from` is NULL or readable up to `length` bytes or its first NUL.
+unsafe fn input<'a>(from: *const c_char, length: usize) -> &'a [u8] {
+    if from.is_null() {
+        return &[];
+    }
+    // SAFETY: strnlen reads no further than `length` bytes or the first NUL,
+    // which the contract makes readable; so are the bytes before it.
+    unsafe {
+        let n = libc::strnlen(from, length);
+        std::slice::from_raw_parts(from as *const u8, n)
+    }
+}
+
+/// libpq clears the error message only when no command is in progress.
+fn start(conn: &mut Connection) {
+    if conn.async_status == AsyncStatus::Idle {
+        conn.clear_error();
+    }
+}
+
+/// Copies `out` and a NUL into the caller's buffer `to`; returns `out.len()`.
+///
+/// # Safety
+/// `to` is NULL or has room for `out.len() + 1` bytes.
+unsafe fn write_out(to: *mut c_char, out: &[u8]) -> usize {
+    if to.is_null() {
+        return 0;
+    }
+    // SAFETY: the caller provides 2*length+1 bytes and `out` is at most
+    // 2*length bytes long.
+    unsafe {
+        ptr::copy_nonoverlapping(out.as_ptr(), to as *mut u8, out.len());
+        *to.add(out.len()) = 0;
+    }
+    out.len()
+}
+
+/// Hands a malloc'd copy of `bytes` (plus a NUL) to C, storing its length
+/// (with the NUL when `count_nul`) in `*len` when given.
+///
+/// # Safety
+/// `len` is NULL or writable.
+unsafe fn malloc_out(bytes: &[u8], len: *mut usize, count_nul: bool) -> *mut c_uchar {
+    let p = malloc_cstring(bytes) as *mut c_uchar;
+    if !p.is_null() && !len.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { *len = bytes.len() + count_nul as usize };
+    }
+    p
+}
+
+/// `size_t PQescapeStringConn(PGconn *conn, char *to, const char *from, size_t length, int *error)`.
+#[no_mangle]
+pub unsafe extern "C" fn PQescapeStringConn(
+    conn: *mut PGconn,
+    to: *mut c_char,
+    from: *const c_char,
+    length: usize,
+    error: *mut c_int,
+) -> usize {
+    guard(0, || {
+        // SAFETY: libpq's contract (see the module documentation of `ffi`).
+        let Some(conn) = (unsafe { borrow_mut(conn) }) else {
+            // SAFETY: `to` is NULL or has room for at least one byte; `error`
+            // is NULL or writable.
+            unsafe {
+                write_out(to, b"");
+                if !error.is_null() {
+                    *error = 1;
+                }
+            }
+            return 0;
+        };
+        start(conn);
+        // SAFETY: `from` is readable up to `length` bytes or its NUL.
+        let src = unsafe { input(from, length) };
+        let (out, problem) = escape::escape_string(src, conn.client_encoding, conn.std_strings);
+        if let Some(p) = problem {
+            conn.append_error(&format!("{}\n", p.message()));
+        }
+        // SAFETY: `error` is NULL or writable; `to` has 2*length+1 bytes.
+        unsafe {
+            if !error.is_null() {
+                *error = problem.is_some() as c_int;
+            }
+            write_out(to, &out)
+        }
+    })
+}
+
+/// `size_t PQescapeString(char *to, const char *from, size_t length)`: with
+/// the encoding and `standard_conforming_strings` last reported by any
+/// connection.
+#[no_mangle]
+pub unsafe extern "C" fn PQescapeString(
+    to: *mut c_char,
+    from: *const c_char,
+    length: usize,
+) -> usize {
+    guard(0, || {
+        // SAFETY: `from` is readable up to `length` bytes or its NUL.
+        let src = unsafe { input(from, length) };
+        let (out, _) = escape::escape_string(
+            src,
+            escape::static_client_encoding(),
+            escape::static_std_strings(),
+        );
+        // SAFETY: `to` has 2*length+1 bytes.
+        unsafe { write_out(to, &out) }
+    })
+}
+
+/// The shared body of `PQescapeLiteral` and `PQescapeIdentifier`.
+///
+/// # Safety
+/// As those functions.
+unsafe fn escape_quoted(
+    conn: *mut PGconn,
+    str: *const c_char,
+    len: usize,
+    as_ident: bool,
+) -> *mut c_char {
+    // SAFETY: libpq's contract (see the module documentation of `ffi`).
+    let Some(conn) = (unsafe { borrow_mut(conn) }) else {
+        return ptr::null_mut();
+    };
+    start(conn);
+    if str.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: `str` is readable up to `len` bytes or its NUL.
+    let src = unsafe { input(str, len) };
+    match escape::escape_internal(src, conn.client_encoding, as_ident) {
+        Ok(out) => {
+            let p = malloc_cstring(&out);
+            if p.is_null() {
+                conn.append_error("out of memory\n");
+            }
+            p
+        }
+        Err(e) => {
+            conn.append_error(&format!("{}\n", e.message()));
+            ptr::null_mut()
+        }
+    }
+}
+
+/// `char *PQescapeLiteral(PGconn *conn, const char *str, size_t len)`.
+#[no_mangle]
+pub unsafe extern "C" fn PQescapeLiteral(
+    conn: *mut PGconn,
+    str: *const c_char,
+    len: usize,
+) -> *mut c_char {
+    // SAFETY: forwarded contract of this function.
+    guard(ptr::null_mut(), || unsafe {
+        escape_quoted(conn, str, len, false)
+    })
+}
+
+/// `char *PQescapeIdentifier(PGconn *conn, const char *str, size_t len)`.
+#[no_mangle]
+pub unsafe extern "C" fn PQescapeIdentifier(
+    conn: *mut PGconn,
+    str: *const c_char,
+    len: usize,
+) -> *mut c_char {
+    // SAFETY: forwarded contract of this function.
+    guard(ptr::null_mut(), || unsafe {
+        escape_quoted(conn, str, len, true)
+    })
+}
+
+/// The binary input of the bytea functions (NULL taken as empty).
+///
+/// # Safety
+/// `from` is NULL or readable for `len` bytes.
+unsafe fn binary<'a>(from: *const c_uchar, len: usize) -> &'a [u8] {
+    if from.is_null() || len == 0 {
+        &[]
+    } else {
+        // SAFETY: readable for `len` bytes per the contract.
+        unsafe { std::slice::from_raw_parts(from, len) }
+    }
+}
+
+/// `unsigned char *PQescapeByteaConn(PGconn *conn, const unsigned char *from, size_t from_length, size_t *to_length)`:
+/// hex format for servers from 9.0 on; `*to_length` counts the trailing NUL.
+#[no_mangle]
+pub unsafe extern "C" fn PQescapeByteaConn(
+    conn: *mut PGconn,
+    from: *const c_uchar,
+    from_length: usize,
+    to_length: *mut usize,
+) -> *mut c_uchar {
+    guard(ptr::null_mut(), || {
+        // SAFETY: libpq's contract (see the module documentation of `ffi`).
+        let Some(conn) = (unsafe { borrow_mut(conn) }) else {
+            return ptr::null_mut();
+        };
+        start(conn);
+        // SAFETY: `from` is readable for `from_length` bytes.
+        let src = unsafe { binary(from, from_length) };
+        let out = escape::escape_bytea(src, conn.std_strings, conn.server_version >= 90000);
+        // SAFETY: `to_length` is NULL or writable.
+        let p = unsafe { malloc_out(&out, to_length, true) };
+        if p.is_null() {
+            conn.append_error("out of memory\n");
+        }
+        p
+    })
+}
+
+/// `unsigned char *PQescapeBytea(const unsigned char *from, size_t from_length, size_t *to_length)`:
+/// escape format, with the `standard_conforming_strings` last reported by
+/// any connection.
+#[no_mangle]
+pub unsafe extern "C" fn PQescapeBytea(
+    from: *const c_uchar,
+    from_length: usize,
+    to_length: *mut usize,
+) -> *mut c_uchar {
+    guard(ptr::null_mut(), || {
+        // SAFETY: `from` is readable for `from_length` bytes.
+        let src = unsafe { binary(from, from_length) };
+        let out = escape::escape_bytea(src, escape::static_std_strings(), false);
+        // SAFETY: `to_length` is NULL or writable.
+        unsafe { malloc_out(&out, to_length, true) }
+    })
+}
+
+/// `unsigned char *PQunescapeBytea(const unsigned char *strtext, size_t *retbuflen)`:
+/// NULL for a NULL `strtext`.
+#[no_mangle]
+pub unsafe extern "C" fn PQunescapeBytea(
+    strtext: *const c_uchar,
+    retbuflen: *mut usize,
+) -> *mut c_uchar {
+    guard(ptr::null_mut(), || {
+        if strtext.is_null() {
+            return ptr::null_mut();
+        }
+        // SAFETY: a NUL-terminated string per the contract.
+        let text = unsafe { std::ffi::CStr::from_ptr(strtext as *const c_char) };
+        let out = escape::unescape_bytea(text.to_bytes());
+        // SAFETY: `retbuflen` is NULL or writable.
+        unsafe { malloc_out(&out, retbuflen, false) }
+    })
+}
