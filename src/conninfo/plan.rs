@@ -336,43 +336,7 @@ fn split_upto(s: &str, n: usize) -> (Vec<&str>, bool) {
 
 /// PostgreSQL's base64 decoder (`pg_b64_decode`); `None` for invalid input.
 fn pg_b64_decode(src: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(src.len() / 4 * 3 + 3);
-    let (mut buf, mut pos, mut end) = (0u32, 0, 0);
-    for c in src.bytes() {
-        let b = match c {
-            b' ' | b'\t' | b'\n' | b'\r' => return None,
-            b'=' => {
-                if end == 0 {
-                    end = match pos {
-                        2 => 1,
-                        3 => 2,
-                        _ => return None,
-                    };
-                }
-                0
-            }
-            b'A'..=b'Z' => u32::from(c - b'A'),
-            b'a'..=b'z' => u32::from(c - b'a') + 26,
-            b'0'..=b'9' => u32::from(c - b'0') + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        buf = (buf << 6) + b;
-        pos += 1;
-        if pos == 4 {
-            out.push((buf >> 16) as u8);
-            if end == 0 || end > 1 {
-                out.push((buf >> 8) as u8);
-            }
-            if end == 0 || end > 2 {
-                out.push(buf as u8);
-            }
-            buf = 0;
-            pos = 0;
-        }
-    }
-    (pos == 0).then_some(out)
+    crate::auth::base64::decode(src.as_bytes())
 }
 
 /// `SCRAM_MAX_KEY_LEN` (SHA-256).
