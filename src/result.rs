@@ -122,10 +122,6 @@ impl PgResult {
         r
     }
 
-    pub fn set_status(&mut self, status: ExecStatusType) {
-        self.status = status;
-    }
-
     /// Columns from a RowDescription.
     pub fn set_fields(&mut self, fields: &[FieldDescription<'_>]) {
         self.binary = !fields.is_empty();

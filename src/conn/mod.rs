@@ -291,12 +291,12 @@ impl Connection {
     // ---- errors and results ----
 
     /// Adds text to the connection's error message.
-    pub(crate) fn append_error(&mut self, text: &str) {
+    pub fn append_error(&mut self, text: &str) {
         self.error.append(text.as_bytes());
     }
 
     /// Starts a new command: earlier errors no longer matter.
-    pub(crate) fn clear_error(&mut self) {
+    pub fn clear_error(&mut self) {
         self.error.clear();
         self.error_reported = 0;
         self.error_result = false;
@@ -403,16 +403,6 @@ impl Connection {
 }
 
 impl Connection {
-    /// Adds text to the error message (for the C layer's argument checks).
-    pub fn append_error_text(&mut self, text: &str) {
-        self.append_error(text);
-    }
-
-    /// PQreset starts from a clean error text.
-    pub fn clear_error_for_reset(&mut self) {
-        self.clear_error();
-    }
-
     /// Finishes a connection attempt for PQping and says what it showed
     /// (libpq's internal_ping).
     pub fn ping_outcome(&mut self) -> crate::ffi::types::PGPing {

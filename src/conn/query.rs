@@ -112,13 +112,21 @@ impl Connection {
     }
 
     /// PQsendPrepare: Parse + Sync.
+    /// `n_params` is the caller's count (checked as libpq checks it, after the
+    /// connection state); `param_types` holds that many OIDs when it is valid.
     pub fn send_prepare(
         &mut self,
         name: Option<&[u8]>,
         query: Option<&[u8]>,
+        n_params: i32,
         param_types: &[u32],
     ) -> bool {
         if !self.send_start() {
+            return false;
+        }
+        let max = crate::ffi::types::PQ_QUERY_PARAM_MAX_LIMIT;
+        if !(0..=max).contains(&n_params) {
+            self.append_error(&msg::param_count_range(max));
             return false;
         }
         let Some(name) = name else {

@@ -183,7 +183,7 @@ pub unsafe extern "C" fn PQreset(conn: *mut PGconn) {
         // SAFETY: conn is NULL or a live handle.
         if let Some(c) = unsafe { borrow_mut(conn) } {
             c.close();
-            c.clear_error_for_reset();
+            c.clear_error();
             if c.connect_start() {
                 c.connect_complete();
             }

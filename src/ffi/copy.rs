@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int};
 
-use super::handle::{borrow_mut, c_text, guard, malloc_bytes};
+use super::handle::{borrow_mut, c_text, guard, malloc_cstring};
 use super::types::PGconn;
 
 #[no_mangle]
@@ -62,7 +62,7 @@ pub unsafe extern "C" fn PQgetCopyData(
         };
         match c.get_copy_data(async_ == 0) {
             Ok(Some(row)) => {
-                let p = malloc_bytes(&row);
+                let p = malloc_cstring(&row);
                 if p.is_null() {
                     return -2;
                 }

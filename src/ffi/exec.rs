@@ -73,22 +73,15 @@ pub unsafe extern "C" fn PQisBusy(conn: *mut PGconn) -> c_int {
 /// # Safety
 /// `types` is NULL or points at `n` OIDs.
 unsafe fn param_types(types: *const super::types::Oid, n: c_int) -> Vec<u32> {
-    if types.is_null() || n <= 0 {
-        return vec![0; n.max(0) as usize];
+    // An out-of-range count is refused by the engine; read nothing for it.
+    if n <= 0 || n > super::types::PQ_QUERY_PARAM_MAX_LIMIT {
+        return Vec::new();
+    }
+    if types.is_null() {
+        return vec![0; n as usize];
     }
     // SAFETY: the caller passes n OIDs.
     unsafe { std::slice::from_raw_parts(types, n as usize) }.to_vec()
-}
-
-/// The checks libpq makes on nParams before sending.
-fn check_param_count(c: &mut PGconn, n: c_int) -> bool {
-    let max = crate::ffi::types::PQ_QUERY_PARAM_MAX_LIMIT;
-    if !(0..=max).contains(&n) {
-        c.clear_error_for_reset();
-        c.append_error_text(&crate::messages::conn::param_count_range(max));
-        return false;
-    }
-    true
 }
 
 #[no_mangle]
@@ -104,9 +97,6 @@ pub unsafe extern "C" fn PQsendPrepare(
         let Some(c) = (unsafe { conn_mut(conn) }) else {
             return 0;
         };
-        if !check_param_count(c, n_params) {
-            return 0;
-        }
         // SAFETY: as above.
         let (name, sql, types) = unsafe {
             (
@@ -115,7 +105,7 @@ pub unsafe extern "C" fn PQsendPrepare(
                 param_types(param_types_, n_params),
             )
         };
-        c.send_prepare(name, sql, &types) as c_int
+        c.send_prepare(name, sql, n_params, &types) as c_int
     })
 }
 
@@ -132,9 +122,6 @@ pub unsafe extern "C" fn PQprepare(
         let Some(c) = (unsafe { conn_mut(conn) }) else {
             return std::ptr::null_mut();
         };
-        if !check_param_count(c, n_params) {
-            return std::ptr::null_mut();
-        }
         // SAFETY: as above.
         let (name, sql, types) = unsafe {
             (
@@ -143,7 +130,7 @@ pub unsafe extern "C" fn PQprepare(
                 param_types(param_types_, n_params),
             )
         };
-        c.exec_extended(|c| c.send_prepare(name, sql, &types))
+        c.exec_extended(|c| c.send_prepare(name, sql, n_params, &types))
             .map_or(std::ptr::null_mut(), into_raw)
     })
 }

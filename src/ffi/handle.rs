@@ -69,12 +69,8 @@ pub unsafe fn c_text<'a>(ptr: *const c_char) -> Option<std::borrow::Cow<'a, str>
     unsafe { c_str(ptr) }.map(|s| s.to_string_lossy())
 }
 
-/// As [`malloc_cstring`], for data that may hold NUL bytes itself.
-pub fn malloc_bytes(bytes: &[u8]) -> *mut c_char {
-    malloc_cstring(bytes)
-}
-
-/// Copies bytes into a fresh `malloc` block with a trailing NUL, because callers
+/// Copies bytes (which may hold NULs themselves) into a fresh `malloc` block
+/// with a trailing NUL, because callers
 /// release such memory with `PQfreemem` or plain `free`. NULL when out of memory.
 pub fn malloc_cstring(bytes: &[u8]) -> *mut c_char {
     // SAFETY: malloc of len+1 bytes; we write exactly len bytes plus the NUL inside it.

@@ -6,7 +6,7 @@ use std::ffi::{CStr, CString};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 /// Where to connect.
@@ -325,7 +325,7 @@ impl Socket {
         }
     }
 
-    /// The peer's and our address as text, for PQhostaddr of TCP connections.
+    /// The descriptor, for PQsocket and poll(2).
     pub fn raw_fd(&self) -> RawFd {
         self.fd.as_raw_fd()
     }
@@ -393,9 +393,4 @@ pub fn strerror(err: &io::Error) -> String {
         }
         None => err.to_string(),
     }
-}
-
-/// Whether a Unix socket path exists (for messages; connect decides anyway).
-pub fn socket_path_exists(p: &Path) -> bool {
-    p.exists()
 }
