@@ -25,10 +25,27 @@ use crate::support::{
     PASSWORD_USER, SCRAM_USER, TRUST_USER,
 };
 
-/// The program's sections, in its own order.
-const SECTIONS: &[&str] = &[
-    "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
-];
+/// One differential program under `tests/differential/` and its sections, in
+/// its own order. Section names are unique across programs.
+struct Program {
+    source: &'static str,
+    sections: &'static [&'static str],
+}
+
+const PROGRAMS: &[Program] = &[Program {
+    source: "diff.c",
+    sections: &[
+        "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
+    ],
+}];
+
+/// The program that holds `section`.
+fn program_of(section: &str) -> &'static Program {
+    PROGRAMS
+        .iter()
+        .find(|p| p.sections.contains(&section))
+        .unwrap_or_else(|| panic!("no differential program has a section `{section}`"))
+}
 
 /// At most this many lines of `diff -u` per section in a failure message.
 const MAX_DIFF_LINES: usize = 400;
@@ -39,8 +56,11 @@ fn serialize() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn program() -> PathBuf {
-    compile_c(Path::new("tests/differential/diff.c"), Header::System)
+fn compile(program: &Program) -> PathBuf {
+    compile_c(
+        &Path::new("tests/differential").join(program.source),
+        Header::System,
+    )
 }
 
 fn out_dir() -> PathBuf {
@@ -165,7 +185,8 @@ fn compare_with_libpq18(section: &str) {
     let Some(oracle_dir) = oracle::libpq18_dir() else {
         return;
     };
-    let exe = program();
+    let program = program_of(section);
+    let exe = compile(program);
     let _guard = serialize();
     let want = run(&exe, Some(&oracle_dir), section, &[]);
     assert!(
@@ -188,8 +209,9 @@ fn compare_with_libpq18(section: &str) {
     }
     if let Some(d) = unified_diff(section, "libpq18", &want, "ours", &got) {
         panic!(
-            "section `{section}` of tests/differential/diff.c differs between libpq 18 (-) \
+            "section `{section}` of tests/differential/{} differs between libpq 18 (-) \
              and ours (+); outputs in {}:\n{d}",
+            program.source,
             out_dir().display()
         );
     }
@@ -217,11 +239,14 @@ differential_tests! {
 
 #[test]
 fn differential_valgrind_ours() {
-    let exe = program();
     let env = diff_env();
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let _guard = serialize();
-    for section in SECTIONS {
+    for (program, section) in PROGRAMS
+        .iter()
+        .flat_map(|p| p.sections.iter().map(move |s| (p, *s)))
+    {
+        let exe = compile(program);
         // Panics on any memory error or definite/indirect leak.
         let out = valgrind_with(&exe, Some(&lib_dir()), &[section], &env);
         assert!(
@@ -244,12 +269,15 @@ fn differential_libpq15_info() {
         eprintln!("differential_libpq15_info: no system libpq.so.5, nothing to compare");
         return;
     }
-    let exe = program();
     let _guard = serialize();
     // The functions added after 15 are left out on both sides.
     let skip = [("DIFF_SKIP_POST15", "1")];
     let mut report = String::new();
-    for section in SECTIONS {
+    for (program, section) in PROGRAMS
+        .iter()
+        .flat_map(|p| p.sections.iter().map(move |s| (p, *s)))
+    {
+        let exe = compile(program);
         let v18 = run(&exe, Some(&oracle_dir), section, &skip);
         let v15 = run(&exe, None, section, &skip);
         if let Some(d) = unified_diff(section, "libpq18-nopost15", &v18, "libpq15", &v15) {
