@@ -423,21 +423,51 @@ typedef void (*pgthreadlock_t)(int acquire);
 
 /* Simple synchronous query */
 extern PGresult *PQexec(PGconn *conn, const char *query);
+extern PGresult *PQexecParams(PGconn *conn,
+                              const char *command,
+                              int n_params,
+                              const Oid *param_types,
+                              const char *const *param_values,
+                              const int *param_lengths,
+                              const int *param_formats,
+                              int result_format);
 extern PGresult *PQprepare(PGconn *conn,
                            const char *stmt_name,
                            const char *query,
                            int n_params,
                            const Oid *param_types);
+extern PGresult *PQexecPrepared(PGconn *conn,
+                                const char *stmt_name,
+                                int n_params,
+                                const char *const *param_values,
+                                const int *param_lengths,
+                                const int *param_formats,
+                                int result_format);
 
 /* Interface for multiple-result or asynchronous queries */
 #define PQ_QUERY_PARAM_MAX_LIMIT 65535
 
 extern int PQsendQuery(PGconn *conn, const char *query);
+extern int PQsendQueryParams(PGconn *conn,
+                             const char *command,
+                             int n_params,
+                             const Oid *param_types,
+                             const char *const *param_values,
+                             const int *param_lengths,
+                             const int *param_formats,
+                             int result_format);
 extern int PQsendPrepare(PGconn *conn,
                          const char *stmt_name,
                          const char *query,
                          int n_params,
                          const Oid *param_types);
+extern int PQsendQueryPrepared(PGconn *conn,
+                               const char *stmt_name,
+                               int n_params,
+                               const char *const *param_values,
+                               const int *param_lengths,
+                               const int *param_formats,
+                               int result_format);
 extern PGresult *PQgetResult(PGconn *conn);
 
 /* Routines for managing an asynchronous query */
@@ -514,6 +544,10 @@ extern int PQsendDescribePrepared(PGconn *conn, const char *stmt);
 extern int PQsendDescribePortal(PGconn *conn, const char *portal);
 
 /* Close prepared statements and portals */
+extern PGresult *PQclosePrepared(PGconn *conn, const char *stmt);
+extern PGresult *PQclosePortal(PGconn *conn, const char *portal);
+extern int PQsendClosePrepared(PGconn *conn, const char *stmt);
+extern int PQsendClosePortal(PGconn *conn, const char *portal);
 
 /* Delete a PGresult */
 extern void PQclear(PGresult *res);
@@ -530,7 +564,11 @@ extern void PQfreemem(void *ptr);
 
 /* Create and manipulate PGresults */
 extern PGresult *PQmakeEmptyPGresult(PGconn *conn, ExecStatusType status);
+extern PGresult *PQcopyResult(const PGresult *src, int flags);
+extern int PQsetResultAttrs(PGresult *res, int num_attributes, PGresAttDesc *att_descs);
+extern void *PQresultAlloc(PGresult *res, size_t n_bytes);
 extern size_t PQresultMemorySize(const PGresult *res);
+extern int PQsetvalue(PGresult *res, int tup_num, int field_num, char *value, int len);
 
 /* Quoting strings before inclusion in queries. */
 extern size_t PQescapeStringConn(PGconn *conn,

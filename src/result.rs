@@ -3,10 +3,13 @@
 //! place, and a value is found in O(1) from a small index entry.
 //! A result is never changed after it is handed out.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, c_void, CStr, CString};
 
+use crate::ffi::events::Events;
 use crate::ffi::notice::NoticeHooks;
-use crate::ffi::types::ExecStatusType;
+use crate::ffi::types::{
+    ExecStatusType, PG_COPYRES_ATTRS, PG_COPYRES_EVENTS, PG_COPYRES_NOTICEHOOKS, PG_COPYRES_TUPLES,
+};
 use crate::messages::result as msg;
 use crate::protocol::backend::{FieldDescription, Reader};
 
@@ -46,8 +49,9 @@ const FIRST_BLOCK: usize = 8 * 1024;
 const MAX_BLOCK: usize = 1024 * 1024;
 
 impl Arena {
-    /// Reserves `n` bytes and returns (block, offset, the writable bytes).
-    fn alloc(&mut self, n: usize) -> (u32, u32, &mut [u8]) {
+    /// Reserves `n` bytes and returns (block, offset, the writable bytes);
+    /// None when memory runs out (libpq's "out of memory", never an abort).
+    fn alloc(&mut self, n: usize) -> Option<(u32, u32, &mut [u8])> {
         let fits = self
             .blocks
             .last()
@@ -57,14 +61,16 @@ impl Arena {
                 .blocks
                 .last()
                 .map_or(FIRST_BLOCK, |b| (b.capacity() * 2).min(MAX_BLOCK));
-            self.blocks.push(Vec::with_capacity(grow.max(n)));
+            let mut block = Vec::new();
+            block.try_reserve_exact(grow.max(n)).ok()?;
+            self.blocks.push(block);
         }
         let index = self.blocks.len() - 1;
         let block = &mut self.blocks[index];
         let offset = block.len();
         // Within capacity: the block's memory never moves, so earlier values stay put.
         block.resize(offset + n, 0);
-        (index as u32, offset as u32, &mut block[offset..])
+        Some((index as u32, offset as u32, &mut block[offset..]))
     }
 
     fn bytes(&self) -> usize {
@@ -90,6 +96,10 @@ pub struct PgResult {
     param_types: Vec<u32>,
     hooks: NoticeHooks,
     client_encoding: i32,
+    /// Event procs copied from the connection (or the copied result).
+    events: Events,
+    /// PQresultAlloc's blocks (`malloc`), freed with the result.
+    allocations: Vec<(*mut c_void, usize)>,
 }
 
 /// The empty string every NULL value and missing text points at.
@@ -112,6 +122,8 @@ impl PgResult {
             param_types: Vec::new(),
             hooks,
             client_encoding,
+            events: Events::default(),
+            allocations: Vec::new(),
         }
     }
 
@@ -180,7 +192,10 @@ impl PgResult {
         // One copy of the row (plus a byte for the last value's NUL); each value
         // is terminated in place over the next value's length word.
         let row = &body[start..];
-        let (block, base, dst) = self.arena.alloc(row.len() + 1);
+        let Some((block, base, dst)) = self.arena.alloc(row.len() + 1) else {
+            self.values.truncate(first);
+            return Err(msg::OUT_OF_MEMORY_FOR_RESULT);
+        };
         dst[..row.len()].copy_from_slice(row);
         for v in &mut self.values[first..] {
             if v.len >= 0 {
@@ -192,6 +207,136 @@ impl PgResult {
         }
         self.ntuples += 1;
         Ok(())
+    }
+
+    // ---- building by the caller (PQsetResultAttrs, PQsetvalue, PQcopyResult) ----
+
+    /// `PQsetResultAttrs`: false when the result already has columns; no
+    /// columns given is a successful no-op.
+    pub fn set_attrs(&mut self, attrs: &[Field]) -> bool {
+        if !self.fields.is_empty() {
+            return false;
+        }
+        if attrs.is_empty() {
+            return true;
+        }
+        self.fields = attrs.to_vec();
+        self.binary = attrs.iter().all(|f| f.format != 0);
+        // Rows made before there were columns (SELECT of no columns) get
+        // NULLs, so every row has a value per column.
+        self.values = vec![NULL_VALUE; self.ntuples * attrs.len()];
+        true
+    }
+
+    /// `PQsetvalue`: sets one value (None is SQL NULL), appending a row of
+    /// NULLs when `row` is the row count. Out of range: a notice and false.
+    pub fn set_value(&mut self, row: i32, col: i32, value: Option<&[u8]>) -> bool {
+        if col < 0 || col >= self.nfields() {
+            self.notice(&msg::column_out_of_range(col, self.nfields() - 1));
+            return false;
+        }
+        if row < 0 || row > self.ntuples() {
+            self.notice(&msg::row_out_of_range(row, self.ntuples()));
+            return false;
+        }
+        if row == self.ntuples() {
+            if self.values.try_reserve(self.fields.len()).is_err() {
+                self.notice(msg::OUT_OF_MEMORY_NOTICE);
+                return false;
+            }
+            self.values
+                .resize(self.values.len() + self.fields.len(), NULL_VALUE);
+            self.ntuples += 1;
+        }
+        let slot = row as usize * self.fields.len() + col as usize;
+        let Some(bytes) = value else {
+            self.values[slot] = NULL_VALUE;
+            return true;
+        };
+        match self.arena.alloc(bytes.len() + 1) {
+            Some((block, offset, dst)) => {
+                dst[..bytes.len()].copy_from_slice(bytes);
+                dst[bytes.len()] = 0;
+                self.values[slot] = Value {
+                    block,
+                    offset,
+                    len: bytes.len() as i32,
+                };
+                true
+            }
+            None => {
+                self.notice(msg::OUT_OF_MEMORY_NOTICE);
+                false
+            }
+        }
+    }
+
+    /// `PQcopyResult`: a PGRES_TUPLES_OK result with this one's command tag
+    /// and encoding, and what `flags` (PG_COPYRES_*) ask for. The error
+    /// message and fields are never copied. RESULTCOPY events are the
+    /// caller's to fire once the copy has its final address. None when
+    /// memory runs out.
+    pub fn copy(&self, flags: i32) -> Option<PgResult> {
+        let mut dest = PgResult::new(
+            ExecStatusType::PGRES_TUPLES_OK,
+            NoticeHooks::silent(),
+            self.client_encoding,
+        );
+        dest.set_command_tag(self.cmd_status.as_bytes());
+        if flags & (PG_COPYRES_ATTRS | PG_COPYRES_TUPLES) != 0 {
+            dest.set_attrs(&self.fields);
+        }
+        if flags & PG_COPYRES_TUPLES != 0 {
+            for row in 0..self.ntuples() {
+                for col in 0..self.nfields() {
+                    let v = self.values[row as usize * self.fields.len() + col as usize];
+                    let bytes = (v.len >= 0).then(|| self.stored(v));
+                    if !dest.set_value(row, col, bytes) {
+                        return None;
+                    }
+                }
+            }
+        }
+        if flags & PG_COPYRES_NOTICEHOOKS != 0 {
+            dest.hooks = self.hooks;
+        }
+        if flags & PG_COPYRES_EVENTS != 0 {
+            dest.events = self.events.for_result();
+        }
+        Some(dest)
+    }
+
+    /// `PQresultAlloc`: `n` bytes aligned for any type, living as long as
+    /// the result; NULL when memory runs out.
+    pub fn alloc(&mut self, n: usize) -> *mut c_void {
+        if self.allocations.try_reserve(1).is_err() {
+            return std::ptr::null_mut();
+        }
+        // SAFETY: malloc of at least one byte (libpq hands out a valid
+        // pointer for 0 too); malloc's alignment suits any type.
+        let ptr = unsafe { libc::malloc(n.max(1)) };
+        if !ptr.is_null() {
+            self.allocations.push((ptr, n));
+        }
+        ptr
+    }
+
+    pub fn events(&self) -> &Events {
+        &self.events
+    }
+
+    pub fn events_mut(&mut self) -> &mut Events {
+        &mut self.events
+    }
+
+    pub fn set_events(&mut self, events: Events) {
+        self.events = events;
+    }
+
+    /// The bytes of a stored (non-NULL) value.
+    fn stored(&self, v: Value) -> &[u8] {
+        let block = &self.arena.blocks[v.block as usize];
+        &block[v.offset as usize..v.offset as usize + v.len as usize]
     }
 
     /// The command tag of CommandComplete.
@@ -351,10 +496,7 @@ impl PgResult {
     /// The bytes of a value (None for NULL or out of range).
     pub fn value_bytes(&self, row: i32, col: i32) -> Option<&[u8]> {
         let v = self.value(row, col)?;
-        (v.len >= 0).then(|| {
-            let block = &self.arena.blocks[v.block as usize];
-            &block[v.offset as usize..v.offset as usize + v.len as usize]
-        })
+        (v.len >= 0).then(|| self.stored(v))
     }
 
     /// `PQgetlength`: 0 for NULL and out of range.
@@ -467,6 +609,8 @@ impl PgResult {
     pub fn memory_size(&self) -> usize {
         std::mem::size_of::<Self>()
             + self.arena.bytes()
+            + self.allocations.iter().map(|(_, n)| n).sum::<usize>()
+            + self.events.memory_size()
             + self.values.capacity() * std::mem::size_of::<Value>()
             + self.fields.capacity() * std::mem::size_of::<Field>()
     }
@@ -474,6 +618,18 @@ impl PgResult {
     /// A notice made by the library (libpq's `pqInternalNotice`).
     pub fn notice(&self, text: &str) {
         self.hooks.internal_notice(text, self.client_encoding);
+    }
+}
+
+impl Drop for PgResult {
+    fn drop(&mut self) {
+        if !self.events.is_empty() {
+            crate::ffi::events::fire_result_destroy(self);
+        }
+        for (ptr, _) in self.allocations.drain(..) {
+            // SAFETY: each pointer came from malloc in `alloc` and is freed once.
+            unsafe { libc::free(ptr) };
+        }
     }
 }
 

@@ -25,7 +25,7 @@ use crate::net::Socket;
 use crate::result::PgResult;
 
 pub use connect::PollStatus;
-pub use query::Notification;
+pub use query::{Notification, Param};
 
 /// Where the command/result exchange stands (libpq's `asyncStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +45,11 @@ pub enum AsyncStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryClass {
     Simple,
+    /// Bind/Describe/Execute, after a Parse or of a prepared statement.
+    Extended,
     Prepare,
     Describe,
+    Close,
 }
 
 /// A connection: `PGconn`.
@@ -98,6 +101,8 @@ pub struct Connection {
     pub(crate) lobj_funcs: Option<crate::ffi::lobj::LoFuncs>,
     /// The body of the last FunctionCallResponse ('V'), for the fast path.
     pub(crate) fastpath_response: Option<Vec<u8>>,
+    /// Registered event procs (libpq-events.h); each result gets a copy.
+    pub(crate) events: crate::ffi::events::Events,
     /// C copies of strings handed out by accessors; they live as long as the connection.
     accessor_strings: std::cell::RefCell<Vec<CString>>,
 }
@@ -142,6 +147,7 @@ impl Connection {
             query_class: QueryClass::Simple,
             lobj_funcs: None,
             fastpath_response: None,
+            events: Default::default(),
             accessor_strings: Default::default(),
         };
         match parsed {
@@ -308,8 +314,14 @@ impl Connection {
         self.error_result = true;
     }
 
+    /// A result as libpq's PQmakeEmptyPGresult(conn, status) makes it: the
+    /// connection's hooks, encoding and a copy of its event procs.
     pub(crate) fn new_result(&self, status: ExecStatusType) -> PgResult {
-        PgResult::new(status, self.hooks, self.client_encoding)
+        let mut res = PgResult::new(status, self.hooks, self.client_encoding);
+        if !self.events.is_empty() {
+            res.set_events(self.events.for_result());
+        }
+        res
     }
 
     /// `PQmakeEmptyPGresult` with a connection: error statuses carry its message.
@@ -350,7 +362,9 @@ impl Connection {
                 }
                 let text = self.error.as_bytes()[self.error_reported..].to_vec();
                 self.error_reported = self.error.len();
-                PgResult::client_error(&text, self.hooks, self.client_encoding)
+                let mut res = self.new_result(ExecStatusType::PGRES_FATAL_ERROR);
+                res.set_error_message(&text);
+                res
             }
         };
         self.error_result = false;

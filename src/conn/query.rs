@@ -19,6 +19,22 @@ pub struct Notification {
     pub payload: Vec<u8>,
 }
 
+/// One parameter of PQexecParams/PQexecPrepared as the caller gave it
+/// (paramValues, paramLengths and paramFormats read together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param<'a> {
+    /// A NULL pointer in paramValues (or no paramValues): SQL NULL.
+    Null,
+    /// A text value: the C string without its NUL.
+    Text(&'a [u8]),
+    /// A binary value of paramLengths[i] bytes.
+    Binary(&'a [u8]),
+    /// A binary value without paramLengths to say how long it is.
+    BinaryWithoutLength,
+    /// A binary value whose paramLengths entry is negative.
+    BinaryBadLength,
+}
+
 impl Connection {
     /// Checks that a new command may be sent (libpq's pqSendQueryStart).
     fn send_start(&mut self) -> bool {
@@ -66,7 +82,7 @@ impl Connection {
 
     /// PQexec: drain what an earlier asynchronous command left, send, and
     /// return the last result.
-    pub fn exec(&mut self, sql: Option<&[u8]>) -> Option<PgResult> {
+    pub fn exec(&mut self, sql: Option<&[u8]>) -> Option<Box<PgResult>> {
         if !self.exec_start() || !self.send_query(sql) {
             return None;
         }
@@ -96,7 +112,7 @@ impl Connection {
     }
 
     /// Collects results until none is left; the last one wins.
-    fn exec_finish(&mut self) -> Option<PgResult> {
+    fn exec_finish(&mut self) -> Option<Box<PgResult>> {
         let mut last = None;
         while let Some(res) = self.get_result() {
             let stop = matches!(
@@ -124,11 +140,6 @@ impl Connection {
         if !self.send_start() {
             return false;
         }
-        let max = crate::ffi::types::PQ_QUERY_PARAM_MAX_LIMIT;
-        if !(0..=max).contains(&n_params) {
-            self.append_error(&msg::param_count_range(max));
-            return false;
-        }
         let Some(name) = name else {
             self.append_error(msg::NULL_STATEMENT_NAME);
             return false;
@@ -137,19 +148,147 @@ impl Connection {
             self.append_error(msg::NULL_COMMAND);
             return false;
         };
+        if !self.param_count_ok(n_params) {
+            return false;
+        }
         frontend::parse(&mut self.output, name, query, param_types);
         frontend::sync(&mut self.output);
         self.start_extended(QueryClass::Prepare, query)
     }
 
-    /// PQsendDescribePrepared / PQsendDescribePortal: Describe + Sync.
-    pub fn send_describe(&mut self, kind: u8, name: Option<&[u8]>) -> bool {
+    /// PQsendDescribePrepared / PQsendDescribePortal (Describe + Sync) and
+    /// PQsendClosePrepared / PQsendClosePortal (Close + Sync): `kind` is b'S'
+    /// or b'P'; a NULL name is the unnamed one.
+    pub fn send_typed(&mut self, class: QueryClass, kind: u8, name: Option<&[u8]>) -> bool {
         if !self.send_start() {
             return false;
         }
-        frontend::describe(&mut self.output, kind, name.unwrap_or(b""));
+        let name = name.unwrap_or(b"");
+        match class {
+            QueryClass::Close => frontend::close(&mut self.output, kind, name),
+            _ => frontend::describe(&mut self.output, kind, name),
+        }
         frontend::sync(&mut self.output);
-        self.start_extended(QueryClass::Describe, b"")
+        self.start_extended(class, b"")
+    }
+
+    /// PQsendQueryParams: Parse of the unnamed statement, then as
+    /// [`Self::send_query_prepared`]. `n_params` is the caller's count;
+    /// `param_types` and `params` hold that many entries when it is valid
+    /// (`param_types` may be empty: all inferred by the server).
+    pub fn send_query_params(
+        &mut self,
+        command: Option<&[u8]>,
+        n_params: i32,
+        param_types: &[u32],
+        params: &[Param<'_>],
+        formats: &[i16],
+        result_format: i32,
+    ) -> bool {
+        if !self.send_start() {
+            return false;
+        }
+        let Some(command) = command else {
+            self.append_error(msg::NULL_COMMAND);
+            return false;
+        };
+        if !self.param_count_ok(n_params) {
+            return false;
+        }
+        self.send_query_guts(
+            Some(command),
+            b"",
+            param_types,
+            params,
+            formats,
+            result_format,
+        )
+    }
+
+    /// PQsendQueryPrepared: Bind + Describe portal + Execute + Sync of a
+    /// prepared statement. `formats` is empty when the caller gave none.
+    pub fn send_query_prepared(
+        &mut self,
+        statement: Option<&[u8]>,
+        n_params: i32,
+        params: &[Param<'_>],
+        formats: &[i16],
+        result_format: i32,
+    ) -> bool {
+        if !self.send_start() {
+            return false;
+        }
+        let Some(statement) = statement else {
+            self.append_error(msg::NULL_STATEMENT_NAME);
+            return false;
+        };
+        if !self.param_count_ok(n_params) {
+            return false;
+        }
+        self.send_query_guts(None, statement, &[], params, formats, result_format)
+    }
+
+    fn param_count_ok(&mut self, n_params: i32) -> bool {
+        let max = crate::ffi::types::PQ_QUERY_PARAM_MAX_LIMIT;
+        if !(0..=max).contains(&n_params) {
+            self.append_error(&msg::param_count_range(max));
+            return false;
+        }
+        true
+    }
+
+    /// Queues [Parse,] Bind, Describe portal, Execute, Sync and sends them in
+    /// one write (libpq's PQsendQueryGuts). Nothing is queued on failure.
+    fn send_query_guts(
+        &mut self,
+        command: Option<&[u8]>,
+        statement: &[u8],
+        param_types: &[u32],
+        params: &[Param<'_>],
+        formats: &[i16],
+        result_format: i32,
+    ) -> bool {
+        let mut values = Vec::with_capacity(params.len());
+        for p in params {
+            match *p {
+                Param::Null => values.push(None),
+                Param::Text(v) | Param::Binary(v) => values.push(Some(v)),
+                Param::BinaryWithoutLength => {
+                    self.append_error(msg::BINARY_PARAM_WITHOUT_LENGTH);
+                    return false;
+                }
+                // libpq would copy "length" bytes from before the value
+                // (and crash); the output buffer can't take a negative size.
+                Param::BinaryBadLength => {
+                    self.append_error(msg::OUTPUT_BUFFER_ALLOC);
+                    return false;
+                }
+            }
+        }
+        // libpq's output buffer is sized by an int: it refuses to grow past
+        // INT_MAX, and a message length word can't say more.
+        let bind_len = frontend::bind_len(statement, formats.len(), &values);
+        let parse_len = command.map_or(0, |c| {
+            1 + 4 + statement.len() + c.len() + 2 + 2 + 4 * param_types.len()
+        });
+        if self.output.len() + parse_len + bind_len + 64 > i32::MAX as usize {
+            self.append_error(msg::OUTPUT_BUFFER_ALLOC);
+            return false;
+        }
+        if let Some(command) = command {
+            frontend::parse(&mut self.output, statement, command, param_types);
+        }
+        frontend::bind(
+            &mut self.output,
+            statement,
+            formats,
+            &values,
+            result_format as i16,
+        );
+        frontend::describe(&mut self.output, b'P', b"");
+        frontend::execute(&mut self.output, 0);
+        frontend::sync(&mut self.output);
+        self.start_extended(QueryClass::Extended, command.unwrap_or(b""))
     }
 
     fn start_extended(&mut self, class: QueryClass, query: &[u8]) -> bool {
@@ -164,7 +303,7 @@ impl Connection {
     }
 
     /// PQprepare, PQdescribePrepared and friends: send, then wait for the last result.
-    pub fn exec_extended(&mut self, send: impl FnOnce(&mut Self) -> bool) -> Option<PgResult> {
+    pub fn exec_extended(&mut self, send: impl FnOnce(&mut Self) -> bool) -> Option<Box<PgResult>> {
         if !self.exec_start() || !send(self) {
             return None;
         }
@@ -290,8 +429,19 @@ impl Connection {
         1
     }
 
-    /// PQgetResult: the next result, waiting for it; None when the command is done.
-    pub fn get_result(&mut self) -> Option<PgResult> {
+    /// PQgetResult: the next result, waiting for it; None when the command
+    /// is done. The result is boxed at its final address before the event
+    /// procs hear of it (PGEVT_RESULTCREATE), as they may keep the pointer.
+    pub fn get_result(&mut self) -> Option<Box<PgResult>> {
+        let mut res = Box::new(self.next_result()?);
+        if !res.events().is_empty() {
+            // A proc that fails only misses its RESULTDESTROY, as in libpq.
+            crate::ffi::events::fire_result_create(self, &mut res);
+        }
+        Some(res)
+    }
+
+    fn next_result(&mut self) -> Option<PgResult> {
         self.parse_input();
         while self.async_status == AsyncStatus::Busy {
             let failed = self.flush_blocking().is_err()
@@ -607,7 +757,16 @@ impl Connection {
                 }
                 true
             }
-            b'2' | b'3' | b's' => true,
+            b'3' => {
+                if self.query_class == QueryClass::Close {
+                    if self.result.is_none() && !self.error_result {
+                        self.result = Some(self.new_result(PGRES_COMMAND_OK));
+                    }
+                    self.async_status = AsyncStatus::Ready;
+                }
+                true
+            }
+            b'2' | b's' => true,
             other => {
                 self.append_error(&msg::unexpected_response(other));
                 self.save_error_result();

@@ -169,10 +169,15 @@ pub unsafe extern "C" fn PQsetdbLogin(
 #[no_mangle]
 pub unsafe extern "C" fn PQfinish(conn: *mut PGconn) {
     guard((), || {
-        // SAFETY: conn is NULL or a handle from this library, not used after this call.
-        if let Some(mut c) = unsafe { take_box(conn) } {
+        // SAFETY: conn is NULL or a live handle.
+        if let Some(c) = unsafe { borrow_mut(conn) } {
             c.close();
+            // As libpq: the event procs hear of it after the goodbye.
+            // SAFETY: conn is live; `c` is not used again.
+            unsafe { super::events::fire_conn_destroy(conn) };
         }
+        // SAFETY: conn is NULL or a handle from this library, not used after this call.
+        drop(unsafe { take_box(conn) });
     })
 }
 
@@ -184,8 +189,17 @@ pub unsafe extern "C" fn PQreset(conn: *mut PGconn) {
         if let Some(c) = unsafe { borrow_mut(conn) } {
             c.close();
             c.clear_error();
-            if c.connect_start() {
-                c.connect_complete();
+            if c.connect_start() && c.connect_complete() {
+                // SAFETY: conn is live; `c` is not used again.
+                if let Some(name) = unsafe { super::events::fire_conn_reset(conn) } {
+                    // SAFETY: conn is still live; no other reference is held.
+                    let c = unsafe { &mut *conn };
+                    c.status = super::types::ConnStatusType::CONNECTION_BAD;
+                    c.append_error(&crate::messages::conn::event_failed(
+                        &name.to_string_lossy(),
+                        "PGEVT_CONNRESET",
+                    ));
+                }
             }
         }
     })

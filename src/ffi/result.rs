@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, c_int, c_void, CStr};
 
-use super::handle::{borrow, c_str, guard, into_raw, take_box};
+use super::handle::{borrow, borrow_mut, c_str, guard, into_raw, take_box};
 use super::types::*;
 use crate::messages::result as msg;
 
@@ -320,5 +320,94 @@ pub unsafe extern "C" fn PQresultVerboseErrorMessage(
             None => msg::NOT_AN_ERROR_RESULT.as_bytes().to_vec(),
         };
         super::handle::malloc_cstring(&text)
+    })
+}
+
+/// A deep copy of a result with the parts `flags` (PG_COPYRES_*) ask for;
+/// event procs copied along hear PGEVT_RESULTCOPY.
+#[no_mangle]
+pub unsafe extern "C" fn PQcopyResult(src: *const PGresult, flags: c_int) -> *mut PGresult {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: libpq's contract (see the module documentation).
+        let Some(r) = (unsafe { res_ref(src) }) else {
+            return std::ptr::null_mut();
+        };
+        let Some(copy) = r.copy(flags) else {
+            return std::ptr::null_mut();
+        };
+        let mut dest = Box::new(copy);
+        super::events::fire_result_copy(r, &mut dest);
+        Box::into_raw(dest)
+    })
+}
+
+/// Gives a result without columns its columns; 0 when it has some already.
+#[no_mangle]
+pub unsafe extern "C" fn PQsetResultAttrs(
+    res: *mut PGresult,
+    num_attributes: c_int,
+    att_descs: *mut PGresAttDesc,
+) -> c_int {
+    guard(0, || {
+        // SAFETY: libpq's contract (see the module documentation).
+        let Some(r) = (unsafe { borrow_mut(res) }) else {
+            return 0;
+        };
+        let descs: &[PGresAttDesc] = if num_attributes <= 0 || att_descs.is_null() {
+            &[]
+        } else {
+            // SAFETY: the caller passes num_attributes descriptions.
+            unsafe { std::slice::from_raw_parts(att_descs, num_attributes as usize) }
+        };
+        let fields: Vec<crate::result::Field> = descs
+            .iter()
+            .map(|d| crate::result::Field {
+                // SAFETY: a description's name is NULL or a C string.
+                name: unsafe { c_str(d.name) }.map_or_else(Default::default, CStr::to_owned),
+                table_oid: d.tableid,
+                column: d.columnid,
+                type_oid: d.typid,
+                type_len: d.typlen,
+                type_mod: d.atttypmod,
+                format: d.format,
+            })
+            .collect();
+        r.set_attrs(&fields) as c_int
+    })
+}
+
+/// Sets one value of a result (NULL `value` or `len` -1: SQL NULL),
+/// appending a row when `tup_num` is the row count.
+#[no_mangle]
+pub unsafe extern "C" fn PQsetvalue(
+    res: *mut PGresult,
+    tup_num: c_int,
+    field_num: c_int,
+    value: *mut c_char,
+    len: c_int,
+) -> c_int {
+    guard(0, || {
+        // SAFETY: libpq's contract (see the module documentation).
+        let Some(r) = (unsafe { borrow_mut(res) }) else {
+            return 0;
+        };
+        let bytes: Option<&[u8]> = if value.is_null() || len == -1 {
+            None
+        } else if len <= 0 {
+            Some(&[])
+        } else {
+            // SAFETY: the caller passes len readable bytes at value.
+            Some(unsafe { std::slice::from_raw_parts(value.cast::<u8>(), len as usize) })
+        };
+        r.set_value(tup_num, field_num, bytes) as c_int
+    })
+}
+
+/// Memory that lives as long as the result, aligned for any type.
+#[no_mangle]
+pub unsafe extern "C" fn PQresultAlloc(res: *mut PGresult, n_bytes: usize) -> *mut c_void {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: libpq's contract (see the module documentation).
+        unsafe { borrow_mut(res) }.map_or(std::ptr::null_mut(), |r| r.alloc(n_bytes))
     })
 }

@@ -39,3 +39,8 @@ pub const STATUS_NAMES: [&std::ffi::CStr; 13] = [
 ];
 pub const INVALID_STATUS: &std::ffi::CStr = c"invalid ExecStatusType code";
 pub const NOT_AN_ERROR_RESULT: &str = "PGresult is not an error result\n";
+
+/// DataRow storage could not be had (libpq's getAnotherTuple).
+pub const OUT_OF_MEMORY_FOR_RESULT: &str = "out of memory for query result";
+/// PQsetvalue's complaint when memory runs out (a notice).
+pub const OUT_OF_MEMORY_NOTICE: &str = "out of memory";

@@ -99,6 +99,62 @@ pub fn describe(out: &mut BytesMut, kind: u8, name: &[u8]) {
     });
 }
 
+/// One parameter value of a Bind: SQL NULL or its bytes.
+pub type BindValue<'a> = Option<&'a [u8]>;
+
+/// Bind of the unnamed portal to statement `statement`. `formats` is sent as
+/// given (empty: every parameter in text); one result format for all columns.
+pub fn bind(
+    out: &mut BytesMut,
+    statement: &[u8],
+    formats: &[i16],
+    values: &[BindValue<'_>],
+    result_format: i16,
+) {
+    message(out, b'B', |b| {
+        put_cstr(b, b"");
+        put_cstr(b, statement);
+        b.put_i16(formats.len() as i16);
+        for f in formats {
+            b.put_i16(*f);
+        }
+        b.put_i16(values.len() as i16);
+        for v in values {
+            match v {
+                Some(bytes) => {
+                    b.put_i32(bytes.len() as i32);
+                    b.put_slice(bytes);
+                }
+                None => b.put_i32(-1),
+            }
+        }
+        b.put_i16(1);
+        b.put_i16(result_format);
+    });
+}
+
+/// The exact length of the Bind message [`bind`] would write.
+pub fn bind_len(statement: &[u8], formats: usize, values: &[BindValue<'_>]) -> usize {
+    let values_len: usize = values.iter().map(|v| 4 + v.map_or(0, <[u8]>::len)).sum();
+    1 + 4 + 1 + statement.len() + 1 + 2 + 2 * formats + 2 + values_len + 2 + 2
+}
+
+/// Execute of the unnamed portal, all rows (`max_rows` 0) or at most `max_rows`.
+pub fn execute(out: &mut BytesMut, max_rows: i32) {
+    message(out, b'E', |b| {
+        put_cstr(b, b"");
+        b.put_i32(max_rows);
+    });
+}
+
+/// Close of a prepared statement (`kind` b'S') or portal (b'P').
+pub fn close(out: &mut BytesMut, kind: u8, name: &[u8]) {
+    message(out, b'C', |b| {
+        b.put_u8(kind);
+        put_cstr(b, name);
+    });
+}
+
 /// Sync.
 pub fn sync(out: &mut BytesMut) {
     message(out, b'S', |_| {});
@@ -120,6 +176,18 @@ mod tests {
         let mut b = BytesMut::new();
         startup(&mut b, crate::protocol::PROTOCOL_3_0, &[("user", "u")]);
         assert_eq!(&b[..], b"\0\0\0\x10\0\x03\0\0user\0u\0\0");
+    }
+
+    #[test]
+    fn bind_matches_its_length() {
+        let mut b = BytesMut::new();
+        let values = [Some(&b"42"[..]), None, Some(&b""[..])];
+        bind(&mut b, b"st", &[0, 1, 0], &values, 1);
+        assert_eq!(b.len(), bind_len(b"st", 3, &values));
+        assert_eq!(
+            &b[..],
+            b"B\0\0\0\x24\0st\0\0\x03\0\0\0\x01\0\0\0\x03\0\0\0\x0242\xff\xff\xff\xff\0\0\0\0\0\x01\0\x01"
+        );
     }
 
     #[test]
