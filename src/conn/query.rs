@@ -675,6 +675,8 @@ impl Connection {
                         // ParameterDescription started.
                         let mut res = match self.result.take() {
                             Some(res) if describing => res,
+                            // A portal's Describe has no ParameterDescription.
+                            _ if describing => self.new_result(PGRES_COMMAND_OK),
                             _ => self.new_result(PGRES_TUPLES_OK),
                         };
                         res.set_fields(&fields);

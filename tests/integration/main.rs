@@ -12,6 +12,7 @@ mod differential;
 mod escape;
 mod exec;
 mod expbuffer;
+mod extended;
 mod lobj;
 mod psql;
 mod readme;
