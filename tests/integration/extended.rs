@@ -151,6 +151,48 @@ fn binary_parameters_and_results() {
     assert_eq!(c.exec("select 1").value(0, 0).as_deref(), Some("1"));
 }
 
+/// A binary parameter of INT_MAX bytes can't fit a protocol message: refused
+/// before a byte is copied (libpq 18 tries to grow its buffer to 2 GB). The
+/// value is a lazily mapped, never touched region, so the test costs nothing.
+#[test]
+fn binary_parameter_too_large_for_a_message() {
+    let c = conn();
+    let len = i32::MAX as usize;
+    // SAFETY: an anonymous read-only mapping, unmapped below.
+    let region = unsafe {
+        libc::mmap(
+            null_mut(),
+            len,
+            libc::PROT_READ,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+            -1,
+            0,
+        )
+    };
+    assert_ne!(region, libc::MAP_FAILED);
+    let v: [*const c_char; 1] = [region as *const c_char];
+    let lens: [c_int; 1] = [i32::MAX];
+    let fmt: [c_int; 1] = [1];
+    // SAFETY: one parameter of `len` readable bytes.
+    let r = unsafe {
+        PQexecParams(
+            c.0,
+            c"select $1::bytea".as_ptr(),
+            1,
+            null(),
+            v.as_ptr(),
+            lens.as_ptr(),
+            fmt.as_ptr(),
+            0,
+        )
+    };
+    assert!(r.is_null());
+    assert_eq!(c.error(), "cannot allocate memory for output buffer\n");
+    // SAFETY: the mapping made above, no longer used.
+    unsafe { libc::munmap(region, len) };
+    assert_eq!(c.exec("select 2").value(0, 0).as_deref(), Some("2"));
+}
+
 #[test]
 fn prepared_statements_and_close() {
     let c = conn();
