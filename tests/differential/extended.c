@@ -1036,7 +1036,16 @@ static void sec_extended(void)
 			str("PQerrorMessage", PQerrorMessage(c));
 			out("PQexecParams while pending (libpq discards the pending results first):\n");
 			finish(c, x_PQexecParams(c, "SELECT 'third' AS t", 0, NULL, NULL, NULL, NULL, 0));
-			out("PQgetResult after it: %s\n", PQgetResult(c) == NULL ? "NULL" : "a result");
+			{
+				PGresult   *after = PQgetResult(c);
+
+				out("PQgetResult after it: %s\n", after == NULL ? "NULL" : "a result");
+				while (after)
+				{
+					PQclear(after);
+					after = PQgetResult(c);
+				}
+			}
 			s1 = x_PQsendQueryParams(c, "SELECT 'fourth' AS f", 0, NULL, NULL, NULL, NULL, 0);
 			out("PQsendQueryParams: %d; then PQprepare while pending:\n", s1);
 			finish(c, PQprepare(c, "dext_p", "SELECT 'p' AS p", 0, NULL));
