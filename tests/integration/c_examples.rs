@@ -19,7 +19,7 @@ use crate::support::{
 };
 
 /// The examples this file knows how to run and check.
-const CHECKED: &[&str] = &["quickstart", "errors"];
+const CHECKED: &[&str] = &["quickstart", "errors", "params"];
 
 fn source(name: &str) -> PathBuf {
     support::c_examples_dir().join(format!("{name}.c"))
@@ -76,7 +76,7 @@ enum Lib {
 fn invocation(name: &str) -> (Vec<String>, Vec<(String, String)>) {
     let s = support::server();
     match name {
-        "quickstart" => (vec![s.tcp(TRUST_USER, "")], vec![]),
+        "quickstart" | "params" => (vec![s.tcp(TRUST_USER, "")], vec![]),
         "errors" => (
             vec![
                 s.tcp(SCRAM_USER.0, &format!("password={}", SCRAM_USER.1)),
@@ -193,6 +193,21 @@ fn expected(name: &str) -> String {
              FATAL:  password authentication failed for user \"{}\"\n",
             s.port, PASSWORD_USER.0
         ),
+        "params" => "libpq version: (masked)\n\
+             > text parameters\n\
+             value: O'Reilly; DROP TABLE x; --\n\
+             length: 26\n\
+             second is NULL: t\n\
+             > binary parameters and results\n\
+             doubled: 84 (4 bytes)\n\
+             bytea back: 61 00 62 00 ff\n\
+             server-side length: 5\n\
+             > prepared statement\n\
+             parameters: 1, type of $1: 23\n\
+             square(1) = 1\n\
+             square(2) = 4\n\
+             square(3) = 9\n"
+            .to_string(),
         other => panic!("no expectations for {other}"),
     }
 }

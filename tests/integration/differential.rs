@@ -1,10 +1,13 @@
-//! Differential tests: `tests/differential/diff.c`, compiled once against the
-//! system `libpq-fe.h`, prints everything observable of the foundation API
-//! (connect and status accessors, PQexec and results, error messages and
-//! fields under every verbosity, notices, NULL and out-of-range arguments) for
-//! the test server. Its output with the real libpq 18 (the oracle, see
-//! `support::oracle` and `scripts/fetch-oracle.sh`) and with our library must
-//! be identical, section by section (one test per section).
+//! Differential tests: the C programs of `tests/differential/` (`diff.c`: the
+//! foundation API -- connect and status accessors, PQexec and results, error
+//! messages and fields under every verbosity, notices, NULL and out-of-range
+//! arguments; `extended.c`: the extended query protocol, binary parameters
+//! and results; `results.c`: results built and copied by the caller, the
+//! events API), each compiled once against the system `libpq-fe.h`, print
+//! everything observable for the test server. Their output with the real
+//! libpq 18 (the oracle, see `support::oracle` and `scripts/fetch-oracle.sh`)
+//! and with our library must be identical, section by section (one test per
+//! section).
 //!
 //! Also: every section under valgrind on our library (no invalid access, no
 //! definite/indirect leak), and, for information only (never failing), the
@@ -32,12 +35,22 @@ struct Program {
     sections: &'static [&'static str],
 }
 
-const PROGRAMS: &[Program] = &[Program {
-    source: "diff.c",
-    sections: &[
-        "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
-    ],
-}];
+const PROGRAMS: &[Program] = &[
+    Program {
+        source: "diff.c",
+        sections: &[
+            "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
+        ],
+    },
+    Program {
+        source: "extended.c",
+        sections: &["extended", "binary"],
+    },
+    Program {
+        source: "results.c",
+        sections: &["resultapi", "events"],
+    },
+];
 
 /// The program that holds `section`.
 fn program_of(section: &str) -> &'static Program {
@@ -235,6 +248,10 @@ differential_tests! {
     differential_errors => "errors",
     differential_notices => "notices",
     differential_range => "range",
+    differential_extended => "extended",
+    differential_binary => "binary",
+    differential_resultapi => "resultapi",
+    differential_events => "events",
 }
 
 #[test]
