@@ -81,6 +81,10 @@ impl Arena {
 /// A query result, as `PGresult`.
 pub struct PgResult {
     status: ExecStatusType,
+    /// A status code outside ExecStatusType given to PQmakeEmptyPGresult:
+    /// PQresultStatus reports it as given, as libpq does (`status` is then
+    /// PGRES_BAD_RESPONSE, so no error logic applies to it).
+    foreign_status: Option<u32>,
     fields: Vec<Field>,
     values: Vec<Value>,
     ntuples: usize,
@@ -109,6 +113,7 @@ impl PgResult {
     pub fn new(status: ExecStatusType, hooks: NoticeHooks, client_encoding: i32) -> Self {
         PgResult {
             status,
+            foreign_status: None,
             fields: Vec::new(),
             values: Vec::new(),
             ntuples: 0,
@@ -309,7 +314,8 @@ impl PgResult {
     /// `PQresultAlloc`: `n` bytes aligned for any type, living as long as
     /// the result; NULL when memory runs out.
     pub fn alloc(&mut self, n: usize) -> *mut c_void {
-        if self.allocations.try_reserve(1).is_err() {
+        // No object can be larger (and malloc is not asked for absurd sizes).
+        if n > isize::MAX as usize || self.allocations.try_reserve(1).is_err() {
             return std::ptr::null_mut();
         }
         // SAFETY: malloc of at least one byte (libpq hands out a valid
@@ -383,6 +389,14 @@ impl PgResult {
 
     pub fn status(&self) -> ExecStatusType {
         self.status
+    }
+    /// The status as PQresultStatus reports it.
+    pub fn status_code(&self) -> u32 {
+        self.foreign_status.unwrap_or(self.status as u32)
+    }
+    pub fn set_foreign_status(&mut self, code: u32) {
+        self.status = ExecStatusType::PGRES_BAD_RESPONSE;
+        self.foreign_status = Some(code);
     }
     pub fn ntuples(&self) -> i32 {
         self.ntuples as i32

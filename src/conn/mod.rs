@@ -97,6 +97,10 @@ pub struct Connection {
     pub(crate) nonblocking: bool,
     pub(crate) notifications: std::collections::VecDeque<query::Notification>,
     pub(crate) query_class: QueryClass,
+    /// A command was sent and its queue entry not yet retired (libpq's
+    /// cmd_queue_head != NULL): the error text then belongs to it and a new
+    /// command must not clear it.
+    pub(crate) command_queued: bool,
     /// Large-object function OIDs, looked up once per session.
     pub(crate) lobj_funcs: Option<crate::ffi::lobj::LoFuncs>,
     /// The body of the last FunctionCallResponse ('V'), for the fast path.
@@ -147,6 +151,7 @@ impl Connection {
             query_class: QueryClass::Simple,
             lobj_funcs: None,
             fastpath_response: None,
+            command_queued: false,
             events: Default::default(),
             accessor_strings: Default::default(),
         };
@@ -387,6 +392,7 @@ impl Connection {
         self.drop_connection();
         self.status = ConnStatusType::CONNECTION_BAD;
         self.async_status = AsyncStatus::Idle;
+        self.command_queued = false;
         self.result = None;
         self.params.clear();
     }
@@ -399,7 +405,7 @@ impl Connection {
         deadline: Option<Instant>,
     ) -> Result<bool, ()> {
         let Some(sock) = &self.sock else {
-            self.append_error(msg::NO_CONNECTION);
+            self.append_error(msg::INVALID_SOCKET);
             return Err(());
         };
         match crate::net::wait(sock.raw_fd(), read, write, deadline) {

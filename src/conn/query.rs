@@ -38,7 +38,9 @@ pub enum Param<'a> {
 impl Connection {
     /// Checks that a new command may be sent (libpq's pqSendQueryStart).
     fn send_start(&mut self) -> bool {
-        self.clear_error();
+        if !self.command_queued {
+            self.clear_error();
+        }
         if self.status != ConnStatusType::CONNECTION_OK {
             self.append_error(msg::NO_CONNECTION);
             return false;
@@ -67,6 +69,7 @@ impl Connection {
             return false;
         }
         self.async_status = AsyncStatus::Busy;
+        self.command_queued = true;
         true
     }
 
@@ -91,7 +94,9 @@ impl Connection {
 
     /// Discards results nobody collected (libpq's PQexecStart).
     fn exec_start(&mut self) -> bool {
-        self.clear_error();
+        if !self.command_queued {
+            self.clear_error();
+        }
         while let Some(res) = self.get_result() {
             match res.status() {
                 PGRES_COPY_IN if self.put_copy_end(Some(msg::COPY_TERMINATED_BY_PQEXEC)) < 0 => {
@@ -299,6 +304,7 @@ impl Connection {
             return false;
         }
         self.async_status = AsyncStatus::Busy;
+        self.command_queued = true;
         true
     }
 
@@ -457,6 +463,11 @@ impl Connection {
         match self.async_status {
             AsyncStatus::Idle => None,
             AsyncStatus::Ready => {
+                // A simple query's entry is retired at ReadyForQuery (its
+                // string may hold more statements); the others' with their result.
+                if self.query_class != QueryClass::Simple {
+                    self.command_queued = false;
+                }
                 let res = self.take_result();
                 self.async_status = AsyncStatus::Busy;
                 Some(res)
@@ -649,6 +660,7 @@ impl Connection {
                     _ => PGTransactionStatusType::PQTRANS_UNKNOWN,
                 };
                 self.async_status = AsyncStatus::Idle;
+                self.command_queued = false;
                 r.remaining() == 0
             }
             b'S' => {

@@ -191,15 +191,7 @@ pub unsafe extern "C" fn PQreset(conn: *mut PGconn) {
             c.clear_error();
             if c.connect_start() && c.connect_complete() {
                 // SAFETY: conn is live; `c` is not used again.
-                if let Some(name) = unsafe { super::events::fire_conn_reset(conn) } {
-                    // SAFETY: conn is still live; no other reference is held.
-                    let c = unsafe { &mut *conn };
-                    c.status = super::types::ConnStatusType::CONNECTION_BAD;
-                    c.append_error(&crate::messages::conn::event_failed(
-                        &name.to_string_lossy(),
-                        "PGEVT_CONNRESET",
-                    ));
-                }
+                unsafe { super::events::fire_conn_reset(conn) };
             }
         }
     })

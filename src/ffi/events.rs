@@ -96,17 +96,20 @@ pub fn fire_result_create(conn: &mut PGconn, res: &mut PGresult) -> bool {
 /// `res` is a live result and `conn` NULL or a live connection, neither
 /// referenced elsewhere during the call.
 unsafe fn result_create(conn: *mut PGconn, res: *mut PGresult) -> bool {
+    let mut all_ok = true;
     // SAFETY: res is a live result; the reference is not held across the
     // proc calls, which may use the result through the pointer.
     let count = unsafe { (*res).events().0.len() };
     for i in 0..count {
         // SAFETY: as above; procs can't remove events, so index i exists.
-        let event = unsafe { &(*res).events().0[i] };
-        if event.result_initialized {
+        let (done, proc_, pass) = unsafe {
+            let e = &(*res).events().0[i];
+            (e.result_initialized, e.proc_, e.pass_through)
+        };
+        if done {
             continue;
         }
         let mut info = PGEventResultCreate { conn, result: res };
-        let (proc_, pass) = (event.proc_, event.pass_through);
         // SAFETY: the proc was registered by the application for this call shape, and `info` is the event's documented struct, alive across the call; no reference into *res is live here.
         if unsafe {
             proc_(
@@ -114,14 +117,16 @@ unsafe fn result_create(conn: *mut PGconn, res: *mut PGresult) -> bool {
                 (&mut info as *mut PGEventResultCreate).cast(),
                 pass,
             )
-        } == 0
+        } != 0
         {
-            return false;
+            // SAFETY: as above.
+            unsafe { (*res).events_mut().0[i].result_initialized = true };
+        } else {
+            // As libpq 18: the others still hear of it; this one is owed no RESULTDESTROY.
+            all_ok = false;
         }
-        // SAFETY: as above.
-        unsafe { (*res).events_mut().0[i].result_initialized = true };
     }
-    true
+    all_ok
 }
 
 /// PGEVT_RESULTCOPY for each event of `dest` whose counterpart in `src`
@@ -219,12 +224,12 @@ pub unsafe fn fire_conn_destroy(conn: *mut PGconn) {
     unsafe { conn_events(conn) }.0.clear();
 }
 
-/// PGEVT_CONNRESET after a successful reset; the name of the first proc
-/// that fails.
+/// PGEVT_CONNRESET after a successful reset, to every proc; libpq 18
+/// ignores what they answer.
 ///
 /// # Safety
 /// As [`fire_conn_destroy`].
-pub unsafe fn fire_conn_reset(conn: *mut PGconn) -> Option<CString> {
+pub unsafe fn fire_conn_reset(conn: *mut PGconn) {
     // SAFETY: conn is live; see fire_result_create.
     let count = unsafe { conn_events(conn) }.0.len();
     for i in 0..count {
@@ -235,19 +240,14 @@ pub unsafe fn fire_conn_reset(conn: *mut PGconn) -> Option<CString> {
         };
         let mut info = PGEventConnReset { conn };
         // SAFETY: the proc was registered by the application for this call shape, and `info` is the event's documented struct, alive across the call.
-        if unsafe {
+        unsafe {
             proc_(
                 PGEventId::PGEVT_CONNRESET,
                 (&mut info as *mut PGEventConnReset).cast(),
                 pass,
             )
-        } == 0
-        {
-            // SAFETY: as above.
-            return Some(unsafe { conn_events(conn) }.0[i].name.clone());
-        }
+        };
     }
-    None
 }
 
 /// The events of a connection, through its pointer.

@@ -44,10 +44,11 @@ pub static pgresStatus: StatusNames = StatusNames([
 ]);
 
 #[no_mangle]
-pub unsafe extern "C" fn PQresultStatus(res: *const PGresult) -> ExecStatusType {
-    guard(ExecStatusType::PGRES_FATAL_ERROR, || {
+pub unsafe extern "C" fn PQresultStatus(res: *const PGresult) -> ExecStatusTypeArg {
+    let fatal = ExecStatusType::PGRES_FATAL_ERROR as ExecStatusTypeArg;
+    guard(fatal, || {
         // SAFETY: see res_ref.
-        unsafe { res_ref(res) }.map_or(ExecStatusType::PGRES_FATAL_ERROR, |r| r.status())
+        unsafe { res_ref(res) }.map_or(fatal, |r| r.status_code())
     })
 }
 
@@ -264,12 +265,16 @@ pub unsafe extern "C" fn PQmakeEmptyPGresult(
     status: ExecStatusTypeArg,
 ) -> *mut PGresult {
     guard(std::ptr::null_mut(), || {
-        let status = ExecStatusType::from_raw(status).unwrap_or(ExecStatusType::PGRES_FATAL_ERROR);
+        let known = ExecStatusType::from_raw(status);
+        let internal = known.unwrap_or(ExecStatusType::PGRES_BAD_RESPONSE);
         // SAFETY: conn is NULL or a live handle.
-        let res = match unsafe { borrow(conn as *const PGconn) } {
-            Some(c) => c.make_empty_result(status),
-            None => crate::result::PgResult::new(status, super::notice::NoticeHooks::silent(), 0),
+        let mut res = match unsafe { borrow(conn as *const PGconn) } {
+            Some(c) => c.make_empty_result(internal),
+            None => crate::result::PgResult::new(internal, super::notice::NoticeHooks::silent(), 0),
         };
+        if known.is_none() {
+            res.set_foreign_status(status);
+        }
         into_raw(res)
     })
 }

@@ -124,12 +124,8 @@ pub const CHANNEL_BINDING_NOT_SUPPORTED: &str =
 pub const DUPLICATE_SASL: &str = "duplicate SASL authentication request\n";
 pub const NULL_STATEMENT_NAME: &str = "statement name is a null pointer\n";
 pub const BINARY_PARAM_WITHOUT_LENGTH: &str = "length must be given for binary parameter\n";
+pub const INVALID_SOCKET: &str = "invalid socket\n";
 pub const OUTPUT_BUFFER_ALLOC: &str = "cannot allocate memory for output buffer\n";
 pub fn param_count_range(max: i32) -> String {
     format!("number of parameters must be between 0 and {max}\n")
-}
-
-/// An event proc refused an event (PQreset and friends).
-pub fn event_failed(name: &str, event: &str) -> String {
-    format!("PGEventProc \"{name}\" failed during {event} event\n")
 }

@@ -204,7 +204,7 @@ fn bad_arguments_get_libpqs_answers() {
         );
         PQfinish(null_conn);
         let null_res = std::ptr::null_mut();
-        assert_eq!(PQresultStatus(null_res), PGRES_FATAL_ERROR);
+        assert_eq!(PQresultStatus(null_res), PGRES_FATAL_ERROR as u32);
         assert_eq!(text(PQresultErrorMessage(null_res)).as_deref(), Some(""));
         assert!(PQresultErrorField(null_res, b'C' as i32).is_null());
         assert_eq!((PQntuples(null_res), PQnfields(null_res)), (0, 0));
@@ -222,7 +222,7 @@ fn bad_arguments_get_libpqs_answers() {
             Some("invalid ExecStatusType code")
         );
         let e = PQmakeEmptyPGresult(std::ptr::null_mut(), PGRES_COMMAND_OK as u32);
-        assert_eq!(PQresultStatus(e), PGRES_COMMAND_OK);
+        assert_eq!(PQresultStatus(e), PGRES_COMMAND_OK as u32);
         assert_eq!(text(PQcmdStatus(e)).as_deref(), Some(""));
         PQclear(e);
     }

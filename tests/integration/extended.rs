@@ -528,7 +528,8 @@ unsafe extern "C" fn record_event(id: PGEventId, info: *mut c_void, pass: *mut c
                     Some(record_event),
                     c"mine".as_ptr() as *mut c_void,
                 );
-                format!(" {:?}", PQresultStatus(e.result))
+                let status = ExecStatusType::from_raw(PQresultStatus(e.result));
+                format!(" {:?}", status.expect("a known status"))
             }
             PGEventId::PGEVT_RESULTDESTROY => {
                 let e = &*(info as *mut PGEventResultDestroy);

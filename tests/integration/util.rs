@@ -61,7 +61,8 @@ pub struct Res(pub *mut PGresult);
 impl Res {
     pub fn status(&self) -> ExecStatusType {
         // SAFETY: NULL or a live result.
-        unsafe { PQresultStatus(self.0) }
+        let code = unsafe { PQresultStatus(self.0) };
+        ExecStatusType::from_raw(code).expect("a known status")
     }
     pub fn value(&self, row: i32, col: i32) -> Option<String> {
         // SAFETY: NULL or a live result.
