@@ -19,7 +19,7 @@ use crate::support::{
 };
 
 /// The examples this file knows how to run and check.
-const CHECKED: &[&str] = &["quickstart", "errors"];
+const CHECKED: &[&str] = &["quickstart", "errors", "largeobject"];
 
 fn source(name: &str) -> PathBuf {
     support::c_examples_dir().join(format!("{name}.c"))
@@ -84,6 +84,7 @@ fn invocation(name: &str) -> (Vec<String>, Vec<(String, String)>) {
             ],
             vec![],
         ),
+        "largeobject" => (vec![s.tcp(TRUST_USER, "")], vec![]),
         other => panic!("no invocation for {other}"),
     }
 }
@@ -193,6 +194,16 @@ fn expected(name: &str) -> String {
              FATAL:  password authentication failed for user \"{}\"\n",
             s.port, PASSWORD_USER.0
         ),
+        "largeobject" => "libpq version: (masked)\n\
+             imported 23 bytes\n\
+             read back in pieces of 8 bytes:\n\
+             [first li][ne\nsecon][d line\nt][hird lin][e\n]\n\
+             size: 34\n\
+             exported:\n\
+             first line\n\
+             lo_import of a missing file: could not open file \"/nonexistent/in.txt\": \
+             No such file or directory\n"
+            .to_string(),
         other => panic!("no expectations for {other}"),
     }
 }
