@@ -676,6 +676,7 @@ extern char *PQencryptPasswordConn(PGconn *conn,
                                    const char *passwd,
                                    const char *user,
                                    const char *algorithm);
+extern PGresult *PQchangePassword(PGconn *conn, const char *user, const char *passwd);
 
 typedef int (*PQauthDataHook_type)(PGauthData type, PGconn *conn, void *data);
 

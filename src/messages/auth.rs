@@ -33,6 +33,27 @@ pub fn could_not_encrypt_password(errstr: &str) -> String {
     format!("could not encrypt password: {errstr}\n")
 }
 
+// ---- fe-auth.c: PQencryptPasswordConn, PQchangePassword ----
+
+/// The query `PQencryptPasswordConn` runs when no algorithm is given.
+pub const SHOW_PASSWORD_ENCRYPTION: &[u8] = b"show password_encryption";
+pub const SHOW_UNEXPECTED_SHAPE: &str = "unexpected shape of result set returned for SHOW\n";
+pub const PASSWORD_ENCRYPTION_TOO_LONG: &str = "\"password_encryption\" value too long\n";
+pub fn unrecognized_password_algorithm(algorithm: &[u8]) -> Vec<u8> {
+    let mut text = b"unrecognized password encryption algorithm \"".to_vec();
+    text.extend_from_slice(algorithm);
+    text.extend_from_slice(b"\"\n");
+    text
+}
+/// `"ALTER USER %s PASSWORD %s"` with the quoted identifier and literal.
+pub fn alter_user_password(quoted_user: &[u8], quoted_password: &[u8]) -> Vec<u8> {
+    let mut sql = b"ALTER USER ".to_vec();
+    sql.extend_from_slice(quoted_user);
+    sql.extend_from_slice(b" PASSWORD ");
+    sql.extend_from_slice(quoted_password);
+    sql
+}
+
 // ---- fe-auth-scram.c ----
 
 pub const SCRAM_EMPTY_MESSAGE: &str = "malformed SCRAM message (empty message)\n";

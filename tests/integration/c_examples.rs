@@ -19,7 +19,7 @@ use crate::support::{
 };
 
 /// The examples this file knows how to run and check.
-const CHECKED: &[&str] = &["quickstart", "errors", "params"];
+const CHECKED: &[&str] = &["quickstart", "errors", "params", "largeobject"];
 
 fn source(name: &str) -> PathBuf {
     support::c_examples_dir().join(format!("{name}.c"))
@@ -84,6 +84,7 @@ fn invocation(name: &str) -> (Vec<String>, Vec<(String, String)>) {
             ],
             vec![],
         ),
+        "largeobject" => (vec![s.tcp(TRUST_USER, "")], vec![]),
         other => panic!("no invocation for {other}"),
     }
 }
@@ -207,6 +208,16 @@ fn expected(name: &str) -> String {
              square(1) = 1\n\
              square(2) = 4\n\
              square(3) = 9\n"
+            .to_string(),
+        "largeobject" => "libpq version: (masked)\n\
+             imported 23 bytes\n\
+             read back in pieces of 8 bytes:\n\
+             [first li][ne\nsecon][d line\nt][hird lin][e\n]\n\
+             size: 34\n\
+             exported:\n\
+             first line\n\
+             lo_import of a missing file: could not open file \"/nonexistent/in.txt\": \
+             No such file or directory\n"
             .to_string(),
         other => panic!("no expectations for {other}"),
     }

@@ -50,6 +50,10 @@ const PROGRAMS: &[Program] = &[
         source: "results.c",
         sections: &["resultapi", "events"],
     },
+    Program {
+        source: "lobj.c",
+        sections: &["lobj", "fastpath", "password"],
+    },
 ];
 
 /// The program that holds `section`.
@@ -252,6 +256,9 @@ differential_tests! {
     differential_binary => "binary",
     differential_resultapi => "resultapi",
     differential_events => "events",
+    differential_lobj => "lobj",
+    differential_fastpath => "fastpath",
+    differential_password => "password",
 }
 
 #[test]
