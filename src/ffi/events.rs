@@ -202,25 +202,13 @@ pub fn fire_result_destroy(res: &mut PGresult) {
 /// # Safety
 /// `conn` is a live connection, not referenced elsewhere during the call.
 pub unsafe fn fire_conn_destroy(conn: *mut PGconn) {
-    // SAFETY: conn is live; see fire_result_create.
-    let count = unsafe { conn_events(conn) }.0.len();
-    for i in 0..count {
-        // SAFETY: as above.
-        let (proc_, pass) = unsafe {
-            let e = &conn_events(conn).0[i];
-            (e.proc_, e.pass_through)
-        };
-        let mut info = PGEventConnDestroy { conn };
-        // SAFETY: the proc was registered by the application for this call shape, and `info` is the event's documented struct, alive across the call.
-        unsafe {
-            proc_(
-                PGEventId::PGEVT_CONNDESTROY,
-                (&mut info as *mut PGEventConnDestroy).cast(),
-                pass,
-            )
-        };
-    }
-    // SAFETY: as above.
+    // SAFETY: forwarded contract.
+    unsafe {
+        tell_every_proc(conn, PGEventId::PGEVT_CONNDESTROY, || PGEventConnDestroy {
+            conn,
+        })
+    };
+    // SAFETY: as above; no proc runs any more.
     unsafe { conn_events(conn) }.0.clear();
 }
 
@@ -230,23 +218,32 @@ pub unsafe fn fire_conn_destroy(conn: *mut PGconn) {
 /// # Safety
 /// As [`fire_conn_destroy`].
 pub unsafe fn fire_conn_reset(conn: *mut PGconn) {
-    // SAFETY: conn is live; see fire_result_create.
+    // SAFETY: forwarded contract.
+    unsafe {
+        tell_every_proc(conn, PGEventId::PGEVT_CONNRESET, || PGEventConnReset {
+            conn,
+        })
+    };
+}
+
+/// Calls every proc of the connection with event `id` and a fresh `info`,
+/// ignoring the answers.
+///
+/// # Safety
+/// As [`fire_conn_destroy`]; `T` is the struct libpq-events.h gives `id`.
+unsafe fn tell_every_proc<T>(conn: *mut PGconn, id: PGEventId, info: impl Fn() -> T) {
+    // SAFETY: conn is live; the reference is dropped before each call.
     let count = unsafe { conn_events(conn) }.0.len();
     for i in 0..count {
-        // SAFETY: as above.
+        // SAFETY: as above; procs can't unregister, so index i exists.
         let (proc_, pass) = unsafe {
             let e = &conn_events(conn).0[i];
             (e.proc_, e.pass_through)
         };
-        let mut info = PGEventConnReset { conn };
-        // SAFETY: the proc was registered by the application for this call shape, and `info` is the event's documented struct, alive across the call.
-        unsafe {
-            proc_(
-                PGEventId::PGEVT_CONNRESET,
-                (&mut info as *mut PGEventConnReset).cast(),
-                pass,
-            )
-        };
+        let mut info = info();
+        // SAFETY: the proc was registered by the application for this call
+        // shape, and `info` is the event's documented struct, alive across the call.
+        unsafe { proc_(id, (&mut info as *mut T).cast(), pass) };
     }
 }
 
