@@ -5,6 +5,7 @@
 mod buffer;
 mod connect;
 pub mod fastpath;
+pub mod password;
 mod query;
 
 use std::ffi::{CStr, CString};

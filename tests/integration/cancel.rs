@@ -223,6 +223,7 @@ fn encrypt_password_errors() {
 
 #[test]
 fn scram_verifier_from_the_server_setting_logs_in() {
+    let _roles = crate::support::shared_roles_lock();
     let c = Conn::ok(&server().unix(TRUST_USER, ""));
     let (user, pw) = SCRAM_USER;
     // algorithm NULL: the server's password_encryption (scram-sha-256 by default).

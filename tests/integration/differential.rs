@@ -21,7 +21,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::MutexGuard;
 
 use crate::support::{
     self, compile_c, lib_dir, oracle, run_with_lib, server, valgrind_with, Header, MD5_USER,
@@ -67,10 +67,10 @@ fn program_of(section: &str) -> &'static Program {
 /// At most this many lines of `diff -u` per section in a failure message.
 const MAX_DIFF_LINES: usize = 400;
 
-/// The runs use fixed table names on the one server: one at a time.
+/// The runs use fixed table names and alter the shared password role on
+/// the one server: one at a time, and not beside other tests that alter it.
 fn serialize() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+    support::shared_roles_lock()
 }
 
 fn compile(program: &Program) -> PathBuf {

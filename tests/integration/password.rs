@@ -131,6 +131,7 @@ fn encrypt_password_conn_algorithms() {
 
 #[test]
 fn encrypted_verifiers_let_the_user_log_in() {
+    let _roles = crate::support::shared_roles_lock();
     let c = conn();
     let (user, pw) = PASSWORD_USER;
     for alg in ["md5", "scram-sha-256"] {

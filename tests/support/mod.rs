@@ -950,3 +950,11 @@ pub fn success_stdout(out: &Output, what: &str) -> String {
     }
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
+
+/// Held by tests that change the shared users' passwords (ALTER ROLE of
+/// PASSWORD_USER and friends), so that two of them never race ("tuple
+/// concurrently updated") and no login sees a half-done change.
+pub fn shared_roles_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
