@@ -5,4 +5,5 @@
 pub mod auth;
 pub mod conn;
 pub mod conninfo;
+pub mod print;
 pub mod result;
