@@ -32,12 +32,18 @@ struct Program {
     sections: &'static [&'static str],
 }
 
-const PROGRAMS: &[Program] = &[Program {
-    source: "diff.c",
-    sections: &[
-        "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
-    ],
-}];
+const PROGRAMS: &[Program] = &[
+    Program {
+        source: "diff.c",
+        sections: &[
+            "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
+        ],
+    },
+    Program {
+        source: "print.c",
+        sections: &["print"],
+    },
+];
 
 /// The program that holds `section`.
 fn program_of(section: &str) -> &'static Program {
@@ -235,6 +241,7 @@ differential_tests! {
     differential_errors => "errors",
     differential_notices => "notices",
     differential_range => "range",
+    differential_print => "print",
 }
 
 #[test]

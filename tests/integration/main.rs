@@ -13,6 +13,7 @@ mod escape;
 mod exec;
 mod expbuffer;
 mod lobj;
+mod print;
 mod psql;
 mod readme;
 mod util;
