@@ -592,11 +592,23 @@ extern unsigned char *PQescapeBytea(const unsigned char *from,
 
 /* === in fe-print.c === */
 
+extern void PQprint(FILE *fout, const PGresult *res, const PQprintOpt *po);
 
 /*
  * really old printing routines
  */
+extern void PQdisplayTuples(const PGresult *res,
+                            FILE *fp,
+                            int fillAlign,
+                            const char *fieldSep,
+                            int printHeader,
+                            int quiet);
 
+extern void PQprintTuples(const PGresult *res,
+                          FILE *fout,
+                          int PrintAttNames,
+                          int TerseOutput,
+                          int colWidth);
 
 /* === in fe-lobj.c === */
 

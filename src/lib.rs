@@ -16,6 +16,7 @@ pub mod escape;
 pub mod ffi;
 pub mod messages;
 pub mod net;
+pub mod print;
 pub mod protocol;
 pub mod result;
 

@@ -6,4 +6,5 @@ pub mod auth;
 pub mod conn;
 pub mod conninfo;
 pub mod lobj;
+pub mod print;
 pub mod result;

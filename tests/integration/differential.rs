@@ -54,6 +54,10 @@ const PROGRAMS: &[Program] = &[
         source: "lobj.c",
         sections: &["lobj", "fastpath", "password"],
     },
+    Program {
+        source: "print.c",
+        sections: &["print"],
+    },
 ];
 
 /// The program that holds `section`.
@@ -259,6 +263,7 @@ differential_tests! {
     differential_lobj => "lobj",
     differential_fastpath => "fastpath",
     differential_password => "password",
+    differential_print => "print",
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod extended;
 mod fake_server;
 mod lobj;
 mod password;
+mod print;
 mod psql;
 mod readme;
 mod util;
