@@ -32,12 +32,18 @@ struct Program {
     sections: &'static [&'static str],
 }
 
-const PROGRAMS: &[Program] = &[Program {
-    source: "diff.c",
-    sections: &[
-        "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
-    ],
-}];
+const PROGRAMS: &[Program] = &[
+    Program {
+        source: "diff.c",
+        sections: &[
+            "misc", "conninfo", "connect", "params", "exec", "errors", "notices", "range",
+        ],
+    },
+    Program {
+        source: "escape.c",
+        sections: &["escape", "encodings"],
+    },
+];
 
 /// The program that holds `section`.
 fn program_of(section: &str) -> &'static Program {
@@ -235,6 +241,8 @@ differential_tests! {
     differential_errors => "errors",
     differential_notices => "notices",
     differential_range => "range",
+    differential_escape => "escape",
+    differential_encodings => "encodings",
 }
 
 #[test]
