@@ -11,6 +11,7 @@
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use crate::encoding::{self, PG_SQL_ASCII, PG_UTF8};
+use crate::messages::conn as msg;
 
 static STATIC_CLIENT_ENCODING: AtomicI32 = AtomicI32::new(PG_SQL_ASCII);
 static STATIC_STD_STRINGS: AtomicBool = AtomicBool::new(false);
@@ -39,19 +40,24 @@ pub fn static_std_strings() -> bool {
     STATIC_STD_STRINGS.load(Ordering::Relaxed)
 }
 
-/// What went wrong with multibyte input; the text is libpq's error message
-/// (without its newline).
+/// Why an escape function failed or complained; [`EscapeError::message`]
+/// is the text libpq appends to the connection's error message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EscapeError {
+    /// A multibyte character runs past the end of the input.
     Incomplete,
+    /// Bytes that are not a character of the client encoding.
     Invalid,
+    /// The escaped literal or identifier would not fit `size_t`.
+    TooLarge,
 }
 
 impl EscapeError {
-    pub fn message(self) -> &'static str {
+    pub fn message(self) -> String {
         match self {
-            EscapeError::Incomplete => "incomplete multibyte character",
-            EscapeError::Invalid => "invalid multibyte character",
+            EscapeError::Incomplete => msg::INCOMPLETE_MULTIBYTE.to_string(),
+            EscapeError::Invalid => msg::INVALID_MULTIBYTE.to_string(),
+            EscapeError::TooLarge => msg::escaped_string_too_large(),
         }
     }
 }
@@ -166,7 +172,9 @@ pub fn escape_internal(from: &[u8], encoding: i32, as_ident: bool) -> Result<Vec
         pos += 1;
     }
     let backslashes = !as_ident && num_backslashes > 0;
-    let mut out = Vec::with_capacity(src.len() + num_quotes + num_backslashes + 4);
+    let size = quoted_size(src.len(), num_quotes, num_backslashes, as_ident)
+        .ok_or(EscapeError::TooLarge)?;
+    let mut out = Vec::with_capacity(size);
     if backslashes {
         out.extend_from_slice(b" E");
     }
@@ -196,37 +204,112 @@ pub fn escape_internal(from: &[u8], encoding: i32, as_ident: bool) -> Result<Vec
     Ok(out)
 }
 
+/// The buffer `PQescapeInternal` allocates (terminating NUL included) for an
+/// input of `input_len` bytes holding `num_quotes` quote characters and
+/// `num_backslashes` backslashes, or None when it exceeds `size_t` (libpq then
+/// fails with "escaped string size exceeds the maximum allowed").
+pub fn quoted_size(
+    input_len: usize,
+    num_quotes: usize,
+    num_backslashes: usize,
+    as_ident: bool,
+) -> Option<usize> {
+    // two quotes and a NUL
+    let size = input_len.checked_add(num_quotes)?.checked_add(3)?;
+    if !as_ident && num_backslashes > 0 {
+        // the doubled backslashes and the " E" prefix
+        size.checked_add(num_backslashes)?.checked_add(2)
+    } else {
+        Some(size)
+    }
+}
+
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
-/// `PQescapeByteaInternal`: hex (`\x…`) or escape format, with every
-/// backslash doubled unless `std_strings`. No trailing NUL (libpq's
+fn bslash_len(std_strings: bool) -> usize {
+    if std_strings {
+        1
+    } else {
+        2
+    }
+}
+
+/// The buffer `PQescapeByteaInternal` allocates (terminating NUL included)
+/// for `from_len` bytes in hex format (`\x` and two digits per byte), or None
+/// when it exceeds `size_t` (libpq: "escaped bytea size exceeds the maximum
+/// allowed"). The input itself is not needed, so a huge `from_len` is refused
+/// before anything is read.
+pub fn hex_bytea_size(from_len: usize, std_strings: bool) -> Option<usize> {
+    from_len
+        .checked_mul(2)?
+        .checked_add(1 + bslash_len(std_strings) + 1)
+}
+
+/// The buffer `PQescapeByteaInternal` allocates (terminating NUL included)
+/// for `from` in escape format, or None when it exceeds `size_t`.
+pub fn escape_format_bytea_size(from: &[u8], std_strings: bool) -> Option<usize> {
+    let bslash = bslash_len(std_strings);
+    from.iter().try_fold(1usize, |len, &c| {
+        let needed = if !(0x20..=0x7e).contains(&c) {
+            bslash + 3
+        } else if c == b'\'' {
+            2
+        } else if c == b'\\' {
+            2 * bslash
+        } else {
+            1
+        };
+        len.checked_add(needed)
+    })
+}
+
+/// `PQescapeByteaInternal`'s output: hex (`\x…`) or escape format, every
+/// backslash doubled unless `std_strings`, then a NUL. `out` has exactly the
+/// size [`hex_bytea_size`] or [`escape_format_bytea_size`] gave.
+pub fn escape_bytea_into(from: &[u8], std_strings: bool, use_hex: bool, out: &mut [u8]) {
+    let bslash: &[u8] = if std_strings { b"\\" } else { b"\\\\" };
+    let mut w = 0;
+    let mut put = |bytes: &[u8]| {
+        out[w..w + bytes.len()].copy_from_slice(bytes);
+        w += bytes.len();
+    };
+    if use_hex {
+        put(bslash);
+        put(b"x");
+        for &c in from {
+            put(&[HEX[(c >> 4) as usize], HEX[(c & 0xf) as usize]]);
+        }
+    } else {
+        for &c in from {
+            if !(0x20..=0x7e).contains(&c) {
+                put(bslash);
+                put(&[b'0' + (c >> 6), b'0' + ((c >> 3) & 7), b'0' + (c & 7)]);
+            } else if c == b'\'' {
+                put(b"''");
+            } else if c == b'\\' {
+                put(bslash);
+                put(bslash);
+            } else {
+                put(&[c]);
+            }
+        }
+    }
+    put(b"\0");
+    debug_assert_eq!(w, out.len());
+}
+
+/// [`escape_bytea_into`] into a new vector, without the NUL (libpq's
 /// `*to_length` is this length + 1).
 pub fn escape_bytea(from: &[u8], std_strings: bool, use_hex: bool) -> Vec<u8> {
-    let bslash: &[u8] = if std_strings { b"\\" } else { b"\\\\" };
-    if use_hex {
-        let mut out = Vec::with_capacity(bslash.len() + 1 + 2 * from.len());
-        out.extend_from_slice(bslash);
-        out.push(b'x');
-        for &c in from {
-            out.push(HEX[(c >> 4) as usize]);
-            out.push(HEX[(c & 0xf) as usize]);
-        }
-        return out;
+    let size = if use_hex {
+        hex_bytea_size(from.len(), std_strings)
+    } else {
+        escape_format_bytea_size(from, std_strings)
     }
-    let mut out = Vec::with_capacity(from.len() * 2);
-    for &c in from {
-        if !(0x20..=0x7e).contains(&c) {
-            out.extend_from_slice(bslash);
-            out.extend_from_slice(&[b'0' + (c >> 6), b'0' + ((c >> 3) & 7), b'0' + (c & 7)]);
-        } else if c == b'\'' {
-            out.extend_from_slice(b"''");
-        } else if c == b'\\' {
-            out.extend_from_slice(bslash);
-            out.extend_from_slice(bslash);
-        } else {
-            out.push(c);
-        }
-    }
+    .expect("an escaped slice fits usize");
+    let mut out = vec![0; size];
+    escape_bytea_into(from, std_strings, use_hex, &mut out);
+    out.pop();
     out
 }
 
@@ -394,6 +477,92 @@ mod tests {
         assert_eq!(unescape_bytea(b"a\\qb\\"), b"aqb");
         assert_eq!(unescape_bytea(b"\\400\\37"), b"40037");
         assert_eq!(unescape_bytea(b""), b"");
+    }
+
+    #[test]
+    fn bytea_sizes_and_overflow() {
+        // hex: the NUL, one or two backslashes, 'x', two digits per byte
+        assert_eq!(hex_bytea_size(0, true), Some(3));
+        assert_eq!(hex_bytea_size(0, false), Some(4));
+        assert_eq!(hex_bytea_size(5, true), Some(13));
+        // the largest inputs whose size fits size_t, and the first that do
+        // not (libpq 18 checks exactly, CVE-2025-12818)
+        let half = usize::MAX / 2;
+        assert_eq!(hex_bytea_size(half - 1, true), Some(usize::MAX));
+        assert_eq!(hex_bytea_size(half, true), None);
+        assert_eq!(hex_bytea_size(half - 2, false), Some(usize::MAX - 1));
+        assert_eq!(hex_bytea_size(half - 1, false), None);
+        assert_eq!(hex_bytea_size(usize::MAX, true), None);
+        // escape format: per byte, and the same as what is written
+        assert_eq!(escape_format_bytea_size(b"", true), Some(1));
+        assert_eq!(
+            escape_format_bytea_size(b"\x00'\\a", true),
+            Some(1 + 4 + 2 + 2 + 1)
+        );
+        assert_eq!(
+            escape_format_bytea_size(b"\x00'\\a", false),
+            Some(1 + 5 + 2 + 4 + 1)
+        );
+        let all: Vec<u8> = (0..=255).collect();
+        for std in [true, false] {
+            for hex in [true, false] {
+                let size = if hex {
+                    hex_bytea_size(all.len(), std)
+                } else {
+                    escape_format_bytea_size(&all, std)
+                };
+                let mut out = vec![0x55; size.unwrap()];
+                escape_bytea_into(&all, std, hex, &mut out);
+                assert_eq!(out.last(), Some(&0));
+                assert!(!out[..out.len() - 1].contains(&0));
+                if hex {
+                    // the server's string-literal pass removes the doubled backslash
+                    assert_eq!(unescape_bytea(&out[usize::from(!std)..]), all);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_sizes_and_overflow() {
+        // input, doubled quotes, two quotes and a NUL; for a literal with
+        // backslashes also the doubled backslashes and " E"
+        assert_eq!(quoted_size(5, 1, 2, false), Some(5 + 1 + 3 + 2 + 2));
+        assert_eq!(quoted_size(5, 1, 2, true), Some(5 + 1 + 3));
+        assert_eq!(quoted_size(5, 0, 0, false), Some(8));
+        for (s, ident) in [(&b"it's \\ here"[..], false), (b"a\"b\\", true)] {
+            let quotes = s.iter().filter(|&&c| c == if ident { b'"' } else { b'\'' });
+            let backslashes = s.iter().filter(|&&c| c == b'\\').count();
+            let out = escape_internal(s, PG_UTF8, ident).unwrap();
+            assert_eq!(
+                quoted_size(s.len(), quotes.count(), backslashes, ident),
+                Some(out.len() + 1)
+            );
+        }
+        assert_eq!(quoted_size(usize::MAX - 3, 0, 0, true), Some(usize::MAX));
+        assert_eq!(quoted_size(usize::MAX - 2, 0, 0, true), None);
+        assert_eq!(
+            quoted_size(usize::MAX - 8, 3, 2, true),
+            Some(usize::MAX - 2)
+        );
+        assert_eq!(quoted_size(usize::MAX - 8, 3, 2, false), None);
+        assert_eq!(quoted_size(usize::MAX / 2, usize::MAX / 2, 0, true), None);
+    }
+
+    #[test]
+    fn messages() {
+        assert_eq!(
+            EscapeError::Incomplete.message(),
+            "incomplete multibyte character\n"
+        );
+        assert_eq!(
+            EscapeError::Invalid.message(),
+            "invalid multibyte character\n"
+        );
+        assert_eq!(
+            EscapeError::TooLarge.message(),
+            "escaped string size exceeds the maximum allowed (18446744073709551615)\n"
+        );
     }
 
     #[test]

@@ -382,6 +382,17 @@ impl Connection {
         self.sock = None;
         self.input.clear();
         self.output.clear();
+        // As libpq's pqDropConnection: the queued commands go with it.
+        self.command_queued = false;
+    }
+
+    /// The start of a new operation (a command, an escape): the error text
+    /// is cleared unless it belongs to a command still queued (libpq clears
+    /// only when cmd_queue_head is NULL).
+    pub fn begin_operation(&mut self) {
+        if !self.command_queued {
+            self.clear_error();
+        }
     }
 
     /// Sends Terminate (best effort) and closes.
@@ -393,7 +404,6 @@ impl Connection {
         self.drop_connection();
         self.status = ConnStatusType::CONNECTION_BAD;
         self.async_status = AsyncStatus::Idle;
-        self.command_queued = false;
         self.result = None;
         self.params.clear();
     }

@@ -38,9 +38,7 @@ pub enum Param<'a> {
 impl Connection {
     /// Checks that a new command may be sent (libpq's pqSendQueryStart).
     fn send_start(&mut self) -> bool {
-        if !self.command_queued {
-            self.clear_error();
-        }
+        self.begin_operation();
         if self.status != ConnStatusType::CONNECTION_OK {
             self.append_error(msg::NO_CONNECTION);
             return false;
@@ -94,9 +92,7 @@ impl Connection {
 
     /// Discards results nobody collected (libpq's PQexecStart).
     fn exec_start(&mut self) -> bool {
-        if !self.command_queued {
-            self.clear_error();
-        }
+        self.begin_operation();
         while let Some(res) = self.get_result() {
             match res.status() {
                 PGRES_COPY_IN if self.put_copy_end(Some(msg::COPY_TERMINATED_BY_PQEXEC)) < 0 => {

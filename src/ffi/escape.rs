@@ -5,16 +5,24 @@
 //!
 //! Memory handed to the caller comes from `malloc` (freed with `PQfreemem`).
 //! Where libpq would crash on a NULL pointer we do not: a NULL input string is
-//! taken as empty (NULL for `PQescapeLiteral`/`PQescapeIdentifier`), a NULL
-//! output buffer gets nothing written, a NULL length pointer is not written.
+//! taken as empty (NULL for `PQescapeLiteral`/`PQescapeIdentifier`, whatever
+//! the length for the bytea functions), a NULL output buffer gets nothing
+//! written, a NULL length pointer is not written.
+//!
+//! Sizes are checked as libpq 18 checks them (CVE-2025-12818): an escaped
+//! bytea whose size does not fit `size_t` is refused before the input is
+//! read, and an allocation that cannot succeed is reported as "out of
+//! memory" (with `*to_length` already set, as libpq sets it before calling
+//! malloc).
 
 use std::ffi::{c_char, c_int, c_uchar};
 use std::ptr;
 
 use super::handle::{borrow_mut, guard, malloc_cstring};
 use super::types::PGconn;
-use crate::conn::{AsyncStatus, Connection};
+use crate::conn::Connection;
 use crate::escape;
+use crate::messages::conn as msg;
 
 /// The input bytes libpq reads: up to `length`, stopping at a NUL.
 ///
@@ -29,13 +37,6 @@ unsafe fn input<'a>(from: *const c_char, length: usize) -> &'a [u8] {
     unsafe {
         let n = libc::strnlen(from, length);
         std::slice::from_raw_parts(from as *const u8, n)
-    }
-}
-
-/// libpq clears the error message only when no command is in progress.
-fn start(conn: &mut Connection) {
-    if conn.async_status == AsyncStatus::Idle {
-        conn.clear_error();
     }
 }
 
@@ -92,12 +93,12 @@ pub unsafe extern "C" fn PQescapeStringConn(
             }
             return 0;
         };
-        start(conn);
+        conn.begin_operation();
         // SAFETY: `from` is readable up to `length` bytes or its NUL.
         let src = unsafe { input(from, length) };
         let (out, problem) = escape::escape_string(src, conn.client_encoding, conn.std_strings);
         if let Some(p) = problem {
-            conn.append_error(&format!("{}\n", p.message()));
+            conn.append_error(&p.message());
         }
         // SAFETY: `error` is NULL or writable; `to` has 2*length+1 bytes.
         unsafe {
@@ -145,7 +146,7 @@ unsafe fn escape_quoted(
     let Some(conn) = (unsafe { borrow_mut(conn) }) else {
         return ptr::null_mut();
     };
-    start(conn);
+    conn.begin_operation();
     if str.is_null() {
         return ptr::null_mut();
     }
@@ -155,12 +156,12 @@ unsafe fn escape_quoted(
         Ok(out) => {
             let p = malloc_cstring(&out);
             if p.is_null() {
-                conn.append_error("out of memory\n");
+                conn.append_error(msg::OUT_OF_MEMORY);
             }
             p
         }
         Err(e) => {
-            conn.append_error(&format!("{}\n", e.message()));
+            conn.append_error(&e.message());
             ptr::null_mut()
         }
     }
@@ -192,17 +193,67 @@ pub unsafe extern "C" fn PQescapeIdentifier(
     })
 }
 
-/// The binary input of the bytea functions (NULL taken as empty).
+/// `PQescapeByteaInternal`: the size first (hex format: from the length
+/// alone, before reading anything), `*to_length` set, then malloc and fill.
+/// Errors go to `conn` when there is one.
 ///
 /// # Safety
-/// `from` is NULL or readable for `len` bytes.
-unsafe fn binary<'a>(from: *const c_uchar, len: usize) -> &'a [u8] {
-    if from.is_null() || len == 0 {
-        &[]
+/// `from` is NULL or readable for `from_length` bytes; `to_length` is NULL or
+/// writable.
+unsafe fn escape_bytea(
+    mut conn: Option<&mut Connection>,
+    from: *const c_uchar,
+    from_length: usize,
+    to_length: *mut usize,
+    std_strings: bool,
+    use_hex: bool,
+) -> *mut c_uchar {
+    let mut fail = |text: &str| {
+        if let Some(c) = conn.as_deref_mut() {
+            c.append_error(text);
+        }
+        ptr::null_mut()
+    };
+    let from_length = if from.is_null() { 0 } else { from_length };
+    // The input as a slice, once it is certain to be read.
+    let input = || -> &[u8] {
+        if from_length == 0 {
+            &[]
+        } else {
+            // SAFETY: readable for `from_length` bytes per the contract (and
+            // so no more than isize::MAX).
+            unsafe { std::slice::from_raw_parts(from, from_length) }
+        }
+    };
+    let size = if use_hex {
+        escape::hex_bytea_size(from_length, std_strings)
+    } else if from_length > isize::MAX as usize {
+        // No such buffer exists (libpq would read until it crashes).
+        return fail(msg::OUT_OF_MEMORY);
     } else {
-        // SAFETY: readable for `len` bytes per the contract.
-        unsafe { std::slice::from_raw_parts(from, len) }
+        escape::escape_format_bytea_size(input(), std_strings)
+    };
+    let Some(size) = size else {
+        return fail(&msg::escaped_bytea_too_large());
+    };
+    if !to_length.is_null() {
+        // SAFETY: non-NULL and writable per the contract.
+        unsafe { *to_length = size };
     }
+    // malloc cannot return more than isize::MAX bytes: do not ask.
+    let p = if size > isize::MAX as usize {
+        ptr::null_mut()
+    } else {
+        // SAFETY: plain allocation; the caller frees it with PQfreemem.
+        unsafe { libc::malloc(size) as *mut c_uchar }
+    };
+    if p.is_null() {
+        return fail(msg::OUT_OF_MEMORY);
+    }
+    // SAFETY: `p` holds `size` writable bytes, which nothing else refers to.
+    let out = unsafe { std::slice::from_raw_parts_mut(p, size) };
+    escape::escape_bytea_into(input(), std_strings, use_hex, out);
+    p
 }
 
 /// `unsigned char *PQescapeByteaConn(PGconn *conn, const unsigned char *from, size_t from_length, size_t *to_length)`:
@@ -219,16 +270,19 @@ pub unsafe extern "C" fn PQescapeByteaConn(
         let Some(conn) = (unsafe { borrow_mut(conn) }) else {
             return ptr::null_mut();
         };
-        start(conn);
-        // SAFETY: `from` is readable for `from_length` bytes.
-        let src = unsafe { binary(from, from_length) };
-        let out = escape::escape_bytea(src, conn.std_strings, conn.server_version >= 90000);
-        // SAFETY: `to_length` is NULL or writable.
-        let p = unsafe { malloc_out(&out, to_length, true) };
-        if p.is_null() {
-            conn.append_error("out of memory\n");
+        conn.begin_operation();
+        let (std_strings, use_hex) = (conn.std_strings, conn.server_version >= 90000);
+        // SAFETY: forwarded contract of this function.
+        unsafe {
+            escape_bytea(
+                Some(conn),
+                from,
+                from_length,
+                to_length,
+                std_strings,
+                use_hex,
+            )
         }
-        p
     })
 }
 
@@ -242,11 +296,17 @@ pub unsafe extern "C" fn PQescapeBytea(
     to_length: *mut usize,
 ) -> *mut c_uchar {
     guard(ptr::null_mut(), || {
-        // SAFETY: `from` is readable for `from_length` bytes.
-        let src = unsafe { binary(from, from_length) };
-        let out = escape::escape_bytea(src, escape::static_std_strings(), false);
-        // SAFETY: `to_length` is NULL or writable.
-        unsafe { malloc_out(&out, to_length, true) }
+        // SAFETY: forwarded contract of this function.
+        unsafe {
+            escape_bytea(
+                None,
+                from,
+                from_length,
+                to_length,
+                escape::static_std_strings(),
+                false,
+            )
+        }
     })
 }
 

@@ -129,3 +129,20 @@ pub const OUTPUT_BUFFER_ALLOC: &str = "cannot allocate memory for output buffer\
 pub fn param_count_range(max: i32) -> String {
     format!("number of parameters must be between 0 and {max}\n")
 }
+
+// Escaping (fe-exec.c: PQescapeStringInternal, PQescapeInternal,
+// PQescapeByteaInternal).
+pub const INCOMPLETE_MULTIBYTE: &str = "incomplete multibyte character\n";
+pub const INVALID_MULTIBYTE: &str = "invalid multibyte character\n";
+pub fn escaped_string_too_large() -> String {
+    format!(
+        "escaped string size exceeds the maximum allowed ({})\n",
+        usize::MAX
+    )
+}
+pub fn escaped_bytea_too_large() -> String {
+    format!(
+        "escaped bytea size exceeds the maximum allowed ({})\n",
+        usize::MAX
+    )
+}

@@ -58,6 +58,10 @@ const PROGRAMS: &[Program] = &[
         source: "print.c",
         sections: &["print"],
     },
+    Program {
+        source: "escape.c",
+        sections: &["escape", "encodings"],
+    },
 ];
 
 /// The program that holds `section`.
@@ -264,6 +268,8 @@ differential_tests! {
     differential_fastpath => "fastpath",
     differential_password => "password",
     differential_print => "print",
+    differential_escape => "escape",
+    differential_encodings => "encodings",
 }
 
 #[test]

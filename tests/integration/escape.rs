@@ -557,3 +557,70 @@ fn round_trips_through_the_server() {
         }
     }
 }
+
+/// libpq 18 (CVE-2025-12818): an escaped bytea whose size does not fit
+/// size_t is refused before the input is read; one that fits but cannot be
+/// allocated is "out of memory", with `*to_length` already set. `from` is one
+/// byte here: nothing may read past it.
+#[test]
+fn bytea_sizes_past_size_max() {
+    let c = Conn::ok(&server().tcp(TRUST_USER, ""));
+    let x = b"x";
+    let too_large = "escaped bytea size exceeds the maximum allowed (18446744073709551615)\n";
+    // standard_conforming_strings, the largest length that fits, its size
+    for (std_strings, fits, size) in [
+        ("on", usize::MAX / 2 - 1, usize::MAX),
+        ("off", usize::MAX / 2 - 2, usize::MAX - 1),
+    ] {
+        c.exec(&format!("set standard_conforming_strings = {std_strings}"));
+        let extra = usize::from(std_strings == "off");
+        for (len, want_tl, want_error) in [
+            (fits + 1, 12345, too_large),
+            (usize::MAX, 12345, too_large),
+            (fits, size, "out of memory\n"),
+            (1 << 62, (1 << 63) + 3 + extra, "out of memory\n"),
+        ] {
+            let mut tl = 12345usize;
+            // SAFETY: live handle; the length is never used to read.
+            let p = unsafe { PQescapeByteaConn(c.0, x.as_ptr(), len, &mut tl) };
+            assert!(p.is_null(), "{std_strings} {len}");
+            assert_eq!(
+                (tl, c.error().as_str()),
+                (want_tl, want_error),
+                "{std_strings} {len}"
+            );
+        }
+    }
+    // SAFETY: as above; escape format must read, so no such buffer can exist.
+    unsafe {
+        let mut tl = 12345usize;
+        assert!(PQescapeBytea(x.as_ptr(), usize::MAX, &mut tl).is_null());
+        assert_eq!(tl, 12345);
+        // a NULL input is empty whatever the length
+        let p = PQescapeByteaConn(c.0, ptr::null(), 5, &mut tl);
+        assert_eq!(c_bytes(p as *const c_char).unwrap(), b"\\\\x");
+        assert_eq!(tl, 4);
+        PQfreemem(p as *mut c_void);
+    }
+}
+
+/// The escape functions clear the connection's error message unless a
+/// command is queued: also on a connection whose startup failed.
+#[test]
+fn escaping_clears_the_error_of_a_failed_connection() {
+    let c = Conn::open(&server().tcp(TRUST_USER, "dbname=libpqrs_no_such_database"));
+    assert_eq!(c.status(), ConnStatusType::CONNECTION_BAD);
+    assert!(c.error().contains("does not exist"), "{}", c.error());
+    let mut to = [0 as c_char; 8];
+    let mut err = 7;
+    // SAFETY: live handle; `to` has 2*3+1 bytes.
+    let n = unsafe { PQescapeStringConn(c.0, to.as_mut_ptr(), c"a'b".as_ptr(), 3, &mut err) };
+    // never connected: SQL_ASCII, standard_conforming_strings off
+    assert_eq!((n, err, c.error().as_str()), (4, 0, ""));
+    // SAFETY: live handle, C string; the result is freed.
+    unsafe {
+        let p = PQescapeLiteral(c.0, c"\xff".as_ptr(), 1);
+        assert_eq!(c_bytes(p).unwrap(), b"'\xff'");
+        PQfreemem(p as *mut c_void);
+    }
+}
