@@ -5,6 +5,7 @@
 mod buffer;
 mod connect;
 pub mod fastpath;
+pub mod lobj;
 pub mod password;
 mod query;
 

@@ -9,8 +9,8 @@
 
 use std::ffi::{c_char, c_int};
 
-pub use crate::conn::fastpath::LoFuncs;
 use crate::conn::fastpath::{FastArg, FastValue};
+pub use crate::conn::lobj::LoFuncs;
 use crate::ffi::handle::{borrow_mut, c_str, guard, into_raw};
 use crate::ffi::types::{Oid, PGconn, PGresult, PQArgBlock};
 
