@@ -19,7 +19,14 @@ use crate::support::{
 };
 
 /// The examples this file knows how to run and check.
-const CHECKED: &[&str] = &["quickstart", "errors", "params", "largeobject"];
+const CHECKED: &[&str] = &[
+    "quickstart",
+    "errors",
+    "params",
+    "largeobject",
+    "escaping",
+    "events",
+];
 
 fn source(name: &str) -> PathBuf {
     support::c_examples_dir().join(format!("{name}.c"))
@@ -84,7 +91,7 @@ fn invocation(name: &str) -> (Vec<String>, Vec<(String, String)>) {
             ],
             vec![],
         ),
-        "largeobject" => (vec![s.tcp(TRUST_USER, "")], vec![]),
+        "largeobject" | "escaping" | "events" => (vec![s.tcp(TRUST_USER, "")], vec![]),
         other => panic!("no invocation for {other}"),
     }
 }
@@ -218,6 +225,58 @@ fn expected(name: &str) -> String {
              first line\n\
              lo_import of a missing file: could not open file \"/nonexistent/in.txt\": \
              No such file or directory\n"
+            .to_string(),
+        "escaping" => "libpq version: (masked)\n\
+             client encoding: UTF8\n\
+             > PQescapeLiteral and PQescapeIdentifier\n\
+             identifier: \"odd \"\"name\"\"\"\n\
+             identifier: \"caf\u{e9}\"\n\
+             literal: 'O''Reilly'\n\
+             literal:  E'C:\\\\temp'\n\
+             literal: 'Z\u{fc}rich'\n\
+             CREATE TEMP TABLE \"odd \"\"name\"\"\" (n int, \"caf\u{e9}\" text)\n\
+             CREATE TABLE\n\
+             INSERT INTO \"odd \"\"name\"\"\" VALUES \
+             (1, 'O''Reilly'), (2,  E'C:\\\\temp'), (3, 'Z\u{fc}rich')\n\
+             INSERT 0 3\n\
+             stored: O'Reilly (same)\n\
+             stored: C:\\temp (same)\n\
+             stored: Z\u{fc}rich (same)\n\
+             > PQescapeStringConn\n\
+             escaped: it''s (length 5, error 0)\n\
+             invalid UTF-8: error 1: invalid multibyte character\n\
+             > PQescapeByteaConn and PQunescapeBytea\n\
+             bytes: 61 00 62 5c ff\n\
+             escaped: \\x6100625cff (13 bytes with the NUL)\n\
+             SELECT '\\x6100625cff'::bytea, length('\\x6100625cff'::bytea)\n\
+             server text: \\x6100625cff, server length: 5\n\
+             unescaped: 61 00 62 5c ff\n\
+             round trip: same bytes\n"
+            .to_string(),
+        "events" => "libpq version: (masked)\n\
+             [demo] REGISTER: per-connection data attached\n\
+             > SET application_name = 'events'\n\
+             [demo] RESULTCREATE: result 1, PGRES_COMMAND_OK, 0 rows\n\
+             [demo] RESULTDESTROY: result 1, data freed\n\
+             > SELECT * FROM (VALUES (1, 'apple'), (2, 'banana')) AS fruit (id, name)\n\
+             [demo] RESULTCREATE: result 2, PGRES_TUPLES_OK, 2 rows\n\
+             instance data of the result: result 2\n\
+             > PQcopyResult\n\
+             [demo] RESULTCOPY: copy of result 2, 2 rows\n\
+             [demo] RESULTDESTROY: result 2, data freed\n\
+             > PQfinish\n\
+             [demo] CONNDESTROY: the connection produced 2 results; per-connection data freed\n\
+             copy: 3 rows (1 added), instance data: copy of result 2\n\
+             > PQprint\n\
+             id|name  \n\
+             --+------\n\
+             \x201|apple \n\
+             \x202|banana\n\
+             \x203|cherry\n\
+             (3 rows)\n\
+             \n\
+             > PQclear\n\
+             [demo] RESULTDESTROY: copy of result 2, data freed\n"
             .to_string(),
         other => panic!("no expectations for {other}"),
     }
