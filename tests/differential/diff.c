@@ -52,181 +52,18 @@
  *  - PQsocket after a refused TCP connection: -1 in 18 (socket closed), still
  *    >= 0 in 15; after a require_auth failure 18 keeps the socket open.
  */
-#define _GNU_SOURCE
-#include <arpa/inet.h>
-#include <dlfcn.h>
-#include <netinet/in.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#define PROGRAM "diff"
+#define APPLICATION_NAME "diff"
+#include "common.h"
 
-#include <libpq-fe.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 /* ---------------------------------------------------------------- setup */
 
-static const char *g_port, *g_sockdir, *g_db;
-static const char *g_trust, *g_pwuser, *g_pw, *g_md5user, *g_md5pw, *g_scramuser, *g_scrampw;
+static const char *g_pwuser, *g_pw, *g_md5user, *g_md5pw, *g_scramuser, *g_scrampw;
 static char g_deadport[16];
-static PGconn *g_helper; /* trust connection for OID -> name lookups */
-
-static const char *need_env(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	if (v && *v)
-		return v;
-	if (dflt)
-		return dflt;
-	fprintf(stderr, "diff: environment variable %s is required\n", name);
-	exit(2);
-}
-
-/* ---------------------------------------------------------------- output */
-
-/* Replace every occurrence of `what` in buf (growing it) by `with`;
- * digits_only: only where not adjacent to other digits. */
-static char *replace_all(char *buf, const char *what, const char *with, int digits_only)
-{
-	size_t wl = strlen(what), nl = strlen(with);
-	char *p = buf;
-
-	if (wl == 0)
-		return buf;
-	while ((p = strstr(p, what)) != NULL)
-	{
-		if (digits_only &&
-			((p > buf && p[-1] >= '0' && p[-1] <= '9') ||
-			 (p[wl] >= '0' && p[wl] <= '9')))
-		{
-			p += wl;
-			continue;
-		}
-		size_t off = p - buf, len = strlen(buf);
-		char *nb = malloc(len - wl + nl + 1);
-
-		memcpy(nb, buf, off);
-		memcpy(nb + off, with, nl);
-		memcpy(nb + off + nl, p + wl, len - off - wl + 1);
-		free(buf);
-		buf = nb;
-		p = buf + off + nl;
-	}
-	return buf;
-}
-
-static void emit(const char *s)
-{
-	char *b = strdup(s);
-
-	b = replace_all(b, g_sockdir, "{SOCKDIR}", 0);
-	b = replace_all(b, g_deadport, "{DEADPORT}", 1);
-	b = replace_all(b, g_port, "{PORT}", 1);
-	fputs(b, stdout);
-	free(b);
-}
-
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-	char *b = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&b, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	emit(b);
-	free(b);
-}
-
-/* Escape a (part of a) string: \\ \" \t \r \n and other control bytes as \xHH. */
-static char *escape(const char *s, size_t n, int escape_newline)
-{
-	char *b = malloc(4 * n + 1), *o = b;
-
-	for (size_t i = 0; i < n; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (c == '\\' || c == '"')
-		{
-			*o++ = '\\';
-			*o++ = c;
-		}
-		else if (c == '\t')
-		{
-			*o++ = '\\';
-			*o++ = 't';
-		}
-		else if (c == '\n' && escape_newline)
-		{
-			*o++ = '\\';
-			*o++ = 'n';
-		}
-		else if (c == '\r')
-		{
-			*o++ = '\\';
-			*o++ = 'r';
-		}
-		else if (c < 0x20 && c != '\n')
-			o += sprintf(o, "\\x%02x", c);
-		else
-			*o++ = c;
-	}
-	*o = 0;
-	return b;
-}
-
-/* label: (null) | label: "one line" | label: <<< / |line / >>> for multi-line text.
- * Multi-line text without a final newline ends with ">>> (no final newline)". */
-static void str(const char *label, const char *s)
-{
-	if (s == NULL)
-	{
-		out("%s: (null)\n", label);
-		return;
-	}
-	const char *nl = strchr(s, '\n');
-
-	if (nl == NULL)
-	{
-		char *e = escape(s, strlen(s), 1);
-
-		out("%s: \"%s\"\n", label, e);
-		free(e);
-		return;
-	}
-	out("%s: <<<\n", label);
-	const char *p = s;
-
-	while (*p)
-	{
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t) (e - p) : strlen(p);
-		char *x = escape(p, n, 1);
-
-		out("  |%s\n", x);
-		free(x);
-		p += n;
-		if (e)
-			p++;
-		else
-		{
-			out(">>> (no final newline)\n");
-			return;
-		}
-	}
-	out(">>>\n");
-}
-
-static void section(const char *name)
-{
-	out("\n======== %s ========\n", name);
-	fflush(stdout);
-}
 
 /* ---------------------------------------------------------------- names */
 
@@ -251,23 +88,6 @@ static const char *connstatus_name(ConnStatusType s)
 	}
 }
 
-static const char *txn_name(PGTransactionStatusType s)
-{
-	static char buf[32];
-
-	switch (s)
-	{
-		case PQTRANS_IDLE: return "PQTRANS_IDLE";
-		case PQTRANS_ACTIVE: return "PQTRANS_ACTIVE";
-		case PQTRANS_INTRANS: return "PQTRANS_INTRANS";
-		case PQTRANS_INERROR: return "PQTRANS_INERROR";
-		case PQTRANS_UNKNOWN: return "PQTRANS_UNKNOWN";
-		default:
-			snprintf(buf, sizeof buf, "PGTransactionStatusType(%d)", (int) s);
-			return buf;
-	}
-}
-
 static const char *ping_name(PGPing p)
 {
 	static char buf[32];
@@ -284,73 +104,11 @@ static const char *ping_name(PGPing p)
 	}
 }
 
-static const char *verbosity_name(PGVerbosity v)
-{
-	switch (v)
-	{
-		case PQERRORS_TERSE: return "PQERRORS_TERSE";
-		case PQERRORS_DEFAULT: return "PQERRORS_DEFAULT";
-		case PQERRORS_VERBOSE: return "PQERRORS_VERBOSE";
-		case PQERRORS_SQLSTATE: return "PQERRORS_SQLSTATE";
-	}
-	return "PGVerbosity(?)";
-}
-
-static const char *context_name(PGContextVisibility v)
-{
-	switch (v)
-	{
-		case PQSHOW_CONTEXT_NEVER: return "PQSHOW_CONTEXT_NEVER";
-		case PQSHOW_CONTEXT_ERRORS: return "PQSHOW_CONTEXT_ERRORS";
-		case PQSHOW_CONTEXT_ALWAYS: return "PQSHOW_CONTEXT_ALWAYS";
-	}
-	return "PGContextVisibility(?)";
-}
-
-static const struct
-{
-	int code;
-	const char *name;
-} diag_fields[] = {
-	{PG_DIAG_SEVERITY, "PG_DIAG_SEVERITY"},
-	{PG_DIAG_SEVERITY_NONLOCALIZED, "PG_DIAG_SEVERITY_NONLOCALIZED"},
-	{PG_DIAG_SQLSTATE, "PG_DIAG_SQLSTATE"},
-	{PG_DIAG_MESSAGE_PRIMARY, "PG_DIAG_MESSAGE_PRIMARY"},
-	{PG_DIAG_MESSAGE_DETAIL, "PG_DIAG_MESSAGE_DETAIL"},
-	{PG_DIAG_MESSAGE_HINT, "PG_DIAG_MESSAGE_HINT"},
-	{PG_DIAG_STATEMENT_POSITION, "PG_DIAG_STATEMENT_POSITION"},
-	{PG_DIAG_INTERNAL_POSITION, "PG_DIAG_INTERNAL_POSITION"},
-	{PG_DIAG_INTERNAL_QUERY, "PG_DIAG_INTERNAL_QUERY"},
-	{PG_DIAG_CONTEXT, "PG_DIAG_CONTEXT"},
-	{PG_DIAG_SCHEMA_NAME, "PG_DIAG_SCHEMA_NAME"},
-	{PG_DIAG_TABLE_NAME, "PG_DIAG_TABLE_NAME"},
-	{PG_DIAG_COLUMN_NAME, "PG_DIAG_COLUMN_NAME"},
-	{PG_DIAG_DATATYPE_NAME, "PG_DIAG_DATATYPE_NAME"},
-	{PG_DIAG_CONSTRAINT_NAME, "PG_DIAG_CONSTRAINT_NAME"},
-	{PG_DIAG_SOURCE_FILE, "PG_DIAG_SOURCE_FILE"},
-	{PG_DIAG_SOURCE_LINE, "PG_DIAG_SOURCE_LINE"},
-	{PG_DIAG_SOURCE_FUNCTION, "PG_DIAG_SOURCE_FUNCTION"},
+/* asked for after diag_fields[]: codes that are no field */
+static const struct diag_field no_such_fields[] = {
 	{'z', "'z' (no such field)"},
 	{0, "0 (no such field)"},
 };
-
-static const PGVerbosity verbosities[] = {
-	PQERRORS_TERSE, PQERRORS_DEFAULT, PQERRORS_VERBOSE, PQERRORS_SQLSTATE
-};
-static const PGContextVisibility visibilities[] = {
-	PQSHOW_CONTEXT_NEVER, PQSHOW_CONTEXT_ERRORS, PQSHOW_CONTEXT_ALWAYS
-};
-
-/* ---------------------------------------------------------------- post-15 functions */
-
-/* NULL when not exported, or when DIFF_SKIP_POST15 is set (for comparing
- * with libpq 15 without noise) */
-static void *opt_sym(const char *name)
-{
-	if (getenv("DIFF_SKIP_POST15"))
-		return NULL;
-	return dlsym(RTLD_DEFAULT, name);
-}
 
 /* ---------------------------------------------------------------- notices */
 
@@ -370,13 +128,14 @@ static void notice_receiver(void *arg, const PGresult *res)
 		arg ? (const char *) arg : "NULL arg",
 		PQresStatus(PQresultStatus(res)), PQntuples(res), PQnfields(res));
 	str("  PQresultErrorMessage", PQresultErrorMessage(res));
-	for (size_t i = 0; i < sizeof diag_fields / sizeof diag_fields[0]; i++)
+	print_diag_fields(res);
+	for (size_t i = 0; i < N_OF(no_such_fields); i++)
 	{
-		const char *v = PQresultErrorField(res, diag_fields[i].code);
+		const char *v = PQresultErrorField(res, no_such_fields[i].code);
 
 		if (v)
 		{
-			snprintf(label, sizeof label, "  %s", diag_fields[i].name);
+			snprintf(label, sizeof label, "  %s", no_such_fields[i].name);
 			str(label, v);
 		}
 	}
@@ -559,33 +318,17 @@ static void try_conninfo(const char *tmpl)
 
 /* ---------------------------------------------------------------- results */
 
-static void print_ftable(Oid t)
-{
-	if (t == InvalidOid || PQstatus(g_helper) != CONNECTION_OK)
-	{
-		out(" ftable=%u", t);
-		return;
-	}
-	char q[128];
-	PGresult *r;
-
-	snprintf(q, sizeof q, "SELECT relname FROM pg_class WHERE oid = %u", t);
-	r = PQexec(g_helper, q);
-	if (PQntuples(r) == 1)
-		out(" ftable=(oid of %s)", PQgetvalue(r, 0, 0));
-	else
-		out(" ftable=(unknown oid)");
-	PQclear(r);
-}
-
 static void dump_error_fields(const PGresult *r)
 {
 	char label[80];
 
-	for (size_t i = 0; i < sizeof diag_fields / sizeof diag_fields[0]; i++)
+	for (size_t i = 0; i < N_OF(diag_fields) + N_OF(no_such_fields); i++)
 	{
-		snprintf(label, sizeof label, "  PQresultErrorField(%s)", diag_fields[i].name);
-		str(label, PQresultErrorField(r, diag_fields[i].code));
+		const struct diag_field *d =
+			i < N_OF(diag_fields) ? &diag_fields[i] : &no_such_fields[i - N_OF(diag_fields)];
+
+		snprintf(label, sizeof label, "  PQresultErrorField(%s)", d->name);
+		str(label, PQresultErrorField(r, d->code));
 	}
 }
 
@@ -609,7 +352,7 @@ static void dump_result(const PGresult *r)
 	for (int f = 0; f < PQnfields(r); f++)
 	{
 		const char *name = PQfname(r, f);
-		char *e = escape(name, strlen(name), 1);
+		char *e = escape(name, strlen(name));
 		char *quoted = malloc(2 * strlen(name) + 3), *q = quoted;
 
 		/* the name as a quoted identifier, which PQfnumber must find */
@@ -624,7 +367,7 @@ static void dump_result(const PGresult *r)
 		*q = 0;
 		out("  field %d: PQfname=\"%s\" PQfnumber(name)=%d PQfnumber(quoted)=%d",
 			f, e, PQfnumber(r, name), PQfnumber(r, quoted));
-		print_ftable(PQftable(r, f));
+		print_ftable(PQftable(r, f), 0);
 		out(" ftablecol=%d fformat=%d ftype=%u fmod=%d fsize=%d\n",
 			PQftablecol(r, f), PQfformat(r, f), PQftype(r, f), PQfmod(r, f), PQfsize(r, f));
 		free(e);
@@ -637,20 +380,7 @@ static void dump_result(const PGresult *r)
 		{
 			if (PQnfields(r) > 4)
 				out("   ");
-			const char *v = PQgetvalue(r, t, f);
-			int len = PQgetlength(r, t, f);
-
-			if (PQgetisnull(r, t, f))
-				out(" [NULL len=%d value=%s%s%s]", len, v ? "\"" : "", v ? v : "(null)", v ? "\"" : "");
-			else
-			{
-				size_t sl = strlen(v);
-				char *e = escape(v, sl > 200 ? 200 : sl, 1);
-
-				out(" [len=%d%s \"%s\"%s]", len, (size_t) len != sl ? " (strlen differs!)" : "",
-					e, sl > 200 ? "..." : "");
-				free(e);
-			}
+			print_value(r, t, f, HEX_NONE);
 			if (PQnfields(r) > 4)
 				out("\n");
 		}
@@ -664,7 +394,7 @@ static void dump_result(const PGresult *r)
 /* Execute and print everything, including the conn's state afterwards. */
 static void run(PGconn *c, const char *sql)
 {
-	char *e = escape(sql, strlen(sql), 1);
+	char *e = escape(sql, strlen(sql));
 	PGresult *r;
 
 	out("\n--- PQexec(\"%s\")\n", e);
@@ -674,33 +404,6 @@ static void run(PGconn *c, const char *sql)
 	str("PQerrorMessage", PQerrorMessage(c));
 	out("PQtransactionStatus: %s\n", txn_name(PQtransactionStatus(c)));
 	PQclear(r);
-}
-
-/* Execute without printing anything except a failure. */
-static void quiet(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-	{
-		out("setup statement failed: %s\n", sql);
-		str("  error", PQerrorMessage(c));
-	}
-	PQclear(r);
-}
-
-static PGconn *connect_trust(void)
-{
-	char *ci = expand("host=127.0.0.1 port=%P dbname=%B user=%T application_name=diff");
-	PGconn *c = PQconnectdb(ci);
-
-	free(ci);
-	if (PQstatus(c) != CONNECTION_OK)
-	{
-		out("trust connection failed\n");
-		str("PQerrorMessage", PQerrorMessage(c));
-	}
-	return c;
 }
 
 /* ================================================================ sections */
@@ -1226,7 +929,7 @@ static void sec_errors(void)
 	{
 		const char *sql = error_statements[i];
 		PGresult *last = NULL;
-		char *e = escape(sql, strlen(sql), 1);
+		char *e = escape(sql, strlen(sql));
 
 		out("\n--- statement \"%s\"\n", e);
 		free(e);
@@ -1253,17 +956,7 @@ static void sec_errors(void)
 		PQsetErrorContextVisibility(c, PQSHOW_CONTEXT_ERRORS);
 		out("\nlast result in full:\n");
 		dump_result(last);
-		for (size_t v = 0; v < sizeof verbosities / sizeof verbosities[0]; v++)
-			for (size_t x = 0; x < sizeof visibilities / sizeof visibilities[0]; x++)
-			{
-				char label[128];
-				char *m = PQresultVerboseErrorMessage(last, verbosities[v], visibilities[x]);
-
-				snprintf(label, sizeof label, "PQresultVerboseErrorMessage(%s, %s)",
-						 verbosity_name(verbosities[v]), context_name(visibilities[x]));
-				str(label, m);
-				PQfreemem(m);
-			}
+		print_verbose_matrix(last);
 		PQclear(last);
 	}
 	{
@@ -1464,55 +1157,32 @@ static void sec_range(void)
 
 /* ================================================================ main */
 
-static const struct
-{
-	const char *name;
-	void (*fn)(void);
-} sections[] = {
-	{"misc", sec_misc},
-	{"conninfo", sec_conninfo},
-	{"connect", sec_connect},
-	{"params", sec_params},
-	{"exec", sec_exec},
-	{"errors", sec_errors},
-	{"notices", sec_notices},
-	{"range", sec_range},
+static const struct program_section sections[] = {
+	{"misc", sec_misc, 1},
+	{"conninfo", sec_conninfo, 1},
+	{"connect", sec_connect, 1},
+	{"params", sec_params, 1},
+	{"exec", sec_exec, 1},
+	{"errors", sec_errors, 1},
+	{"notices", sec_notices, 1},
+	{"range", sec_range, 1},
 };
 
 int main(int argc, char **argv)
 {
-	static const char *const clear_env[] = {
-		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE",
-		"PGOPTIONS", "PGAPPNAME", "PGSSLMODE", "PGREQUIRESSL", "PGSSLROOTCERT", "PGSSLCERT",
-		"PGSSLKEY", "PGSSLNEGOTIATION", "PGGSSENCMODE", "PGCHANNELBINDING", "PGCONNECT_TIMEOUT",
-		"PGCLIENTENCODING", "PGTARGETSESSIONATTRS", "PGLOADBALANCEHOSTS", "PGREQUIREAUTH",
-		"PGMINPROTOCOLVERSION", "PGMAXPROTOCOLVERSION", "PGTZ", "PGDATESTYLE", "PGSYSCONFDIR",
-		"PGKRBSRVNAME", "PGGSSLIB", "PGSSLCRL", "PGSSLCRLDIR", "PGSSLSNI", "PGSSLCERTMODE",
-	};
 	struct sockaddr_in sa;
 	socklen_t sl = sizeof sa;
 	int dead;
 
-	/* one ordered stream, unbuffered */
-	dup2(1, 2);
-	setvbuf(stdout, NULL, _IONBF, 0);
-	setvbuf(stderr, NULL, _IONBF, 0);
-
-	for (size_t i = 0; i < sizeof clear_env / sizeof clear_env[0]; i++)
-		unsetenv(clear_env[i]);
-	setenv("PGPASSFILE", "/nonexistent/diff-pgpass", 1);
-	setenv("PGSERVICEFILE", "/nonexistent/diff-pg_service.conf", 1);
-
-	g_port = need_env("DIFF_PORT", NULL);
-	g_sockdir = need_env("DIFF_SOCKDIR", NULL);
-	g_db = need_env("DIFF_DB", "postgres");
-	g_trust = need_env("DIFF_TRUST_USER", NULL);
+	start_program(0);
+	read_server_env();
 	g_pwuser = need_env("DIFF_PASSWORD_USER", NULL);
 	g_pw = need_env("DIFF_PASSWORD_PW", NULL);
 	g_md5user = need_env("DIFF_MD5_USER", NULL);
 	g_md5pw = need_env("DIFF_MD5_PW", NULL);
 	g_scramuser = need_env("DIFF_SCRAM_USER", NULL);
 	g_scrampw = need_env("DIFF_SCRAM_PW", NULL);
+	check_sections(sections, N_OF(sections), argc, argv);
 
 	/* a port that refuses connections: bound, never listening */
 	dead = socket(AF_INET, SOCK_STREAM, 0);
@@ -1526,6 +1196,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	snprintf(g_deadport, sizeof g_deadport, "%d", ntohs(sa.sin_port));
+	add_mask(g_deadport, "{DEADPORT}", 1);
 
 	{
 		char *ci = expand("host=127.0.0.1 port=%P dbname=%B user=%T application_name=diff_helper");
@@ -1540,28 +1211,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-	{
-		int wanted = argc <= 1;
-
-		for (int a = 1; a < argc; a++)
-			if (strcmp(argv[a], sections[i].name) == 0)
-				wanted = 1;
-		if (wanted)
-			sections[i].fn();
-	}
-	for (int a = 1; a < argc; a++)
-	{
-		int known = 0;
-
-		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-			known |= strcmp(argv[a], sections[i].name) == 0;
-		if (!known)
-		{
-			fprintf(stderr, "diff: unknown section %s\n", argv[a]);
-			return 2;
-		}
-	}
+	run_sections(sections, N_OF(sections), argc, argv);
 	PQfinish(g_helper);
 	close(dead);
 	out("\n======== end ========\n");

@@ -60,16 +60,8 @@
  * escaped text. Memory handed out by the library is freed (the program runs
  * under valgrind on libpq-rs).
  */
-#define _GNU_SOURCE
-#include <limits.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <libpq-fe.h>
+#define PROGRAM "escape"
+#include "common.h"
 
 /* exported by libpq (both 15 and 18), not declared in libpq-fe.h */
 extern int pg_valid_server_encoding(const char *name);
@@ -79,7 +71,6 @@ extern int pg_utf_mblen(const unsigned char *s);
 
 /* ---------------------------------------------------------------- setup */
 
-static const char *g_port, *g_sockdir, *g_db, *g_trust;
 static int g_verbose;
 static int g_stride = 1;		/* sweeps run every g_stride-th case */
 static unsigned long g_case;
@@ -90,66 +81,7 @@ static int skip_case(void)
 	return g_case++ % g_stride != 0;
 }
 
-static const char *need_env(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	if (v && *v)
-		return v;
-	if (dflt)
-		return dflt;
-	fprintf(stderr, "escape: environment variable %s is required\n", name);
-	exit(2);
-}
-
 /* ---------------------------------------------------------------- output */
-
-/* Replace every occurrence of `what` in buf (growing it) by `with`;
- * digits_only: only where not adjacent to other digits. */
-static char *replace_all(char *buf, const char *what, const char *with, int digits_only)
-{
-	size_t wl = strlen(what), nl = strlen(with);
-	char *p = buf;
-
-	if (wl == 0)
-		return buf;
-	while ((p = strstr(p, what)) != NULL)
-	{
-		if (digits_only &&
-			((p > buf && p[-1] >= '0' && p[-1] <= '9') ||
-			 (p[wl] >= '0' && p[wl] <= '9')))
-		{
-			p += wl;
-			continue;
-		}
-		size_t off = p - buf, len = strlen(buf);
-		char *nb = malloc(len - wl + nl + 1);
-
-		memcpy(nb, buf, off);
-		memcpy(nb + off, with, nl);
-		memcpy(nb + off + nl, p + wl, len - off - wl + 1);
-		free(buf);
-		buf = nb;
-		p = buf + off + nl;
-	}
-	return buf;
-}
-
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-	char *b = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&b, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	b = replace_all(b, g_sockdir, "{SOCKDIR}", 0);
-	b = replace_all(b, g_port, "{PORT}", 1);
-	fputs(b, stdout);
-	free(b);
-}
 
 /* A C string for printing: \\ \" \n \t and other bytes outside 0x20..0x7e as
  * \xHH. NULL gives "(null)" (unquoted). The result is malloc'd. */
@@ -198,12 +130,6 @@ static char *hexed(const void *p, size_t n)
 		sprintf(b + 2 * i, "%02x", ((const unsigned char *) p)[i]);
 	b[2 * n] = 0;
 	return b;
-}
-
-static void section(const char *name)
-{
-	out("\n======== %s ========\n", name);
-	fflush(stdout);
 }
 
 static void print_errmsg(PGconn *c)
@@ -1270,67 +1196,22 @@ static void sec_encodings(void)
 
 /* ================================================================ main */
 
-static const struct
-{
-	const char *name;
-	void (*fn)(void);
-} sections[] = {
-	{"escape", sec_escape},
-	{"encodings", sec_encodings},
+static const struct program_section sections[] = {
+	{"escape", sec_escape, 1},
+	{"encodings", sec_encodings, 1},
 };
 
 int main(int argc, char **argv)
 {
-	static const char *const clear_env[] = {
-		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE",
-		"PGOPTIONS", "PGAPPNAME", "PGSSLMODE", "PGREQUIRESSL", "PGSSLROOTCERT", "PGSSLCERT",
-		"PGSSLKEY", "PGSSLNEGOTIATION", "PGGSSENCMODE", "PGCHANNELBINDING", "PGCONNECT_TIMEOUT",
-		"PGCLIENTENCODING", "PGTARGETSESSIONATTRS", "PGLOADBALANCEHOSTS", "PGREQUIREAUTH",
-		"PGMINPROTOCOLVERSION", "PGMAXPROTOCOLVERSION", "PGTZ", "PGDATESTYLE", "PGSYSCONFDIR",
-		"PGKRBSRVNAME", "PGGSSLIB", "PGSSLCRL", "PGSSLCRLDIR", "PGSSLSNI", "PGSSLCERTMODE",
-	};
-
-	/* one ordered stream, unbuffered */
-	dup2(1, 2);
-	setvbuf(stdout, NULL, _IONBF, 0);
-	setvbuf(stderr, NULL, _IONBF, 0);
-
-	for (size_t i = 0; i < sizeof clear_env / sizeof clear_env[0]; i++)
-		unsetenv(clear_env[i]);
-	setenv("PGPASSFILE", "/nonexistent/diff-pgpass", 1);
-	setenv("PGSERVICEFILE", "/nonexistent/diff-pg_service.conf", 1);
-
-	g_port = need_env("DIFF_PORT", NULL);
-	g_sockdir = need_env("DIFF_SOCKDIR", NULL);
-	g_db = need_env("DIFF_DB", "postgres");
-	g_trust = need_env("DIFF_TRUST_USER", NULL);
+	start_program(0);
+	read_server_env();
 	g_verbose = getenv("DIFF_ESCAPE_VERBOSE") != NULL;
 	/* under valgrind (its preload library): every 13th swept case */
 	if (getenv("LD_PRELOAD") && strstr(getenv("LD_PRELOAD"), "vgpreload"))
 		g_stride = 13;
 
-	for (int a = 1; a < argc; a++)
-	{
-		int known = 0;
-
-		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-			known |= strcmp(argv[a], sections[i].name) == 0;
-		if (!known)
-		{
-			fprintf(stderr, "escape: unknown section %s\n", argv[a]);
-			return 2;
-		}
-	}
-	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-	{
-		int wanted = argc <= 1;
-
-		for (int a = 1; a < argc; a++)
-			if (strcmp(argv[a], sections[i].name) == 0)
-				wanted = 1;
-		if (wanted)
-			sections[i].fn();
-	}
+	check_sections(sections, N_OF(sections), argc, argv);
+	run_sections(sections, N_OF(sections), argc, argv);
 	out("\n======== end ========\n");
 	return 0;
 }

@@ -47,185 +47,10 @@
  * none, once the post-15 functions are left out on both sides
  * (DIFF_SKIP_POST15=1); see tests/differential/README.md.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <libpq-fe.h>
-
-/* ---------------------------------------------------------------- setup */
-
-static const char *g_port, *g_sockdir, *g_db, *g_trust;
-static PGconn *g_helper; /* trust connection for OID -> name lookups */
-
-static const char *need_env(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	if (v && *v)
-		return v;
-	if (dflt)
-		return dflt;
-	fprintf(stderr, "extended: environment variable %s is required\n", name);
-	exit(2);
-}
+#define PROGRAM "extended"
+#include "common.h"
 
 /* ---------------------------------------------------------------- output */
-
-/* Replace every occurrence of `what` in buf (growing it) by `with`;
- * digits_only: only where not adjacent to other digits. */
-static char *replace_all(char *buf, const char *what, const char *with, int digits_only)
-{
-	size_t wl = strlen(what), nl = strlen(with);
-	char *p = buf;
-
-	if (wl == 0)
-		return buf;
-	while ((p = strstr(p, what)) != NULL)
-	{
-		if (digits_only &&
-			((p > buf && p[-1] >= '0' && p[-1] <= '9') ||
-			 (p[wl] >= '0' && p[wl] <= '9')))
-		{
-			p += wl;
-			continue;
-		}
-		size_t off = p - buf, len = strlen(buf);
-		char *nb = malloc(len - wl + nl + 1);
-
-		memcpy(nb, buf, off);
-		memcpy(nb + off, with, nl);
-		memcpy(nb + off + nl, p + wl, len - off - wl + 1);
-		free(buf);
-		buf = nb;
-		p = buf + off + nl;
-	}
-	return buf;
-}
-
-static void emit(const char *s)
-{
-	char *b = strdup(s);
-
-	b = replace_all(b, g_sockdir, "{SOCKDIR}", 0);
-	b = replace_all(b, g_port, "{PORT}", 1);
-	fputs(b, stdout);
-	free(b);
-}
-
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-	char *b = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&b, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	emit(b);
-	free(b);
-}
-
-/* Escape a (part of a) string: \\ \" \t \r \n and other control bytes as \xHH. */
-static char *escape(const char *s, size_t n)
-{
-	char *b = malloc(4 * n + 1), *o = b;
-
-	for (size_t i = 0; i < n; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (c == '\\' || c == '"')
-		{
-			*o++ = '\\';
-			*o++ = c;
-		}
-		else if (c == '\t')
-		{
-			*o++ = '\\';
-			*o++ = 't';
-		}
-		else if (c == '\n')
-		{
-			*o++ = '\\';
-			*o++ = 'n';
-		}
-		else if (c == '\r')
-		{
-			*o++ = '\\';
-			*o++ = 'r';
-		}
-		else if (c < 0x20)
-			o += sprintf(o, "\\x%02x", c);
-		else
-			*o++ = c;
-	}
-	*o = 0;
-	return b;
-}
-
-/* label: (null) | label: "one line" | label: <<< / |line / >>> for multi-line text.
- * Multi-line text without a final newline ends with ">>> (no final newline)". */
-static void str(const char *label, const char *s)
-{
-	if (s == NULL)
-	{
-		out("%s: (null)\n", label);
-		return;
-	}
-	if (strchr(s, '\n') == NULL)
-	{
-		char *e = escape(s, strlen(s));
-
-		out("%s: \"%s\"\n", label, e);
-		free(e);
-		return;
-	}
-	out("%s: <<<\n", label);
-	const char *p = s;
-
-	while (*p)
-	{
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t) (e - p) : strlen(p);
-		char *x = escape(p, n);
-
-		out("  |%s\n", x);
-		free(x);
-		p += n;
-		if (e)
-			p++;
-		else
-		{
-			out(">>> (no final newline)\n");
-			return;
-		}
-	}
-	out(">>>\n");
-}
-
-/* At most `max` bytes as hex, then "..." when there are more. */
-static void hex(const char *label, const char *p, int len, int max)
-{
-	out("%s", label);
-	for (int i = 0; i < len && i < max; i++)
-		out("%02x", (unsigned char) p[i]);
-	if (len > max)
-		out("...");
-}
-
-static void section(const char *name)
-{
-	out("\n======== %s ========\n", name);
-	fflush(stdout);
-}
 
 /* An SQL text for a case header: escaped, long ones shortened. */
 static void case_sql(const char *prefix, const char *sql, const char *suffix)
@@ -242,71 +67,10 @@ static void case_sql(const char *prefix, const char *sql, const char *suffix)
 	free(e);
 }
 
-/* ---------------------------------------------------------------- names */
-
-static const char *txn_name(PGTransactionStatusType s)
-{
-	switch (s)
-	{
-		case PQTRANS_IDLE: return "PQTRANS_IDLE";
-		case PQTRANS_ACTIVE: return "PQTRANS_ACTIVE";
-		case PQTRANS_INTRANS: return "PQTRANS_INTRANS";
-		case PQTRANS_INERROR: return "PQTRANS_INERROR";
-		case PQTRANS_UNKNOWN: return "PQTRANS_UNKNOWN";
-	}
-	return "PGTransactionStatusType(?)";
-}
-
-static const struct
-{
-	int code;
-	const char *name;
-} diag_fields[] = {
-	{PG_DIAG_SEVERITY, "PG_DIAG_SEVERITY"},
-	{PG_DIAG_SEVERITY_NONLOCALIZED, "PG_DIAG_SEVERITY_NONLOCALIZED"},
-	{PG_DIAG_SQLSTATE, "PG_DIAG_SQLSTATE"},
-	{PG_DIAG_MESSAGE_PRIMARY, "PG_DIAG_MESSAGE_PRIMARY"},
-	{PG_DIAG_MESSAGE_DETAIL, "PG_DIAG_MESSAGE_DETAIL"},
-	{PG_DIAG_MESSAGE_HINT, "PG_DIAG_MESSAGE_HINT"},
-	{PG_DIAG_STATEMENT_POSITION, "PG_DIAG_STATEMENT_POSITION"},
-	{PG_DIAG_INTERNAL_POSITION, "PG_DIAG_INTERNAL_POSITION"},
-	{PG_DIAG_INTERNAL_QUERY, "PG_DIAG_INTERNAL_QUERY"},
-	{PG_DIAG_CONTEXT, "PG_DIAG_CONTEXT"},
-	{PG_DIAG_SCHEMA_NAME, "PG_DIAG_SCHEMA_NAME"},
-	{PG_DIAG_TABLE_NAME, "PG_DIAG_TABLE_NAME"},
-	{PG_DIAG_COLUMN_NAME, "PG_DIAG_COLUMN_NAME"},
-	{PG_DIAG_DATATYPE_NAME, "PG_DIAG_DATATYPE_NAME"},
-	{PG_DIAG_CONSTRAINT_NAME, "PG_DIAG_CONSTRAINT_NAME"},
-	{PG_DIAG_SOURCE_FILE, "PG_DIAG_SOURCE_FILE"},
-	{PG_DIAG_SOURCE_LINE, "PG_DIAG_SOURCE_LINE"},
-	{PG_DIAG_SOURCE_FUNCTION, "PG_DIAG_SOURCE_FUNCTION"},
-};
-
 /* ---------------------------------------------------------------- functions looked up at run time */
-
-static int skip_post15(void)
-{
-	return getenv("DIFF_SKIP_POST15") != NULL;
-}
-
-/*
- * The address of `name` in the loaded libpq, or NULL. When missing, prints
- * "<name>: (not exported)" -- except for post-15 functions under
- * DIFF_SKIP_POST15, which are then silently absent on both sides.
- */
-static void *sym(const char *name, int post15)
-{
-	void *p = (post15 && skip_post15()) ? NULL : dlsym(RTLD_DEFAULT, name);
-
-	if (p == NULL && !(post15 && skip_post15()))
-		out("%s: (not exported)\n", name);
-	return p;
-}
 
 typedef PGresult *(*execparams_fn) (PGconn *, const char *, int, const Oid *, const char *const *,
 									const int *, const int *, int);
-typedef PGresult *(*execprepared_fn) (PGconn *, const char *, int, const char *const *, const int *,
-									  const int *, int);
 typedef int (*sendqueryparams_fn) (PGconn *, const char *, int, const Oid *, const char *const *,
 								   const int *, const int *, int);
 typedef int (*sendqueryprepared_fn) (PGconn *, const char *, int, const char *const *, const int *,
@@ -322,15 +86,6 @@ static PGresult *x_PQexecParams(PGconn *conn, const char *command, int nParams, 
 
 	return f ? f(conn, command, nParams, paramTypes, paramValues, paramLengths, paramFormats, resultFormat)
 		: NULL;
-}
-
-static PGresult *x_PQexecPrepared(PGconn *conn, const char *stmtName, int nParams,
-								  const char *const *paramValues, const int *paramLengths,
-								  const int *paramFormats, int resultFormat)
-{
-	execprepared_fn f = (execprepared_fn) sym("PQexecPrepared", 0);
-
-	return f ? f(conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat) : NULL;
 }
 
 static int x_PQsendQueryParams(PGconn *conn, const char *command, int nParams, const Oid *paramTypes,
@@ -354,40 +109,11 @@ static int x_PQsendQueryPrepared(PGconn *conn, const char *stmtName, int nParams
 
 /* ---------------------------------------------------------------- results */
 
-static void print_ftable(Oid t)
-{
-	if (t == InvalidOid || PQstatus(g_helper) != CONNECTION_OK)
-	{
-		out(" ftable=%u", t);
-		return;
-	}
-	char q[128];
-	PGresult *r;
-
-	snprintf(q, sizeof q, "SELECT relname FROM pg_class WHERE oid = %u", t);
-	r = PQexec(g_helper, q);
-	if (PQntuples(r) == 1)
-		out(" ftable=(oid of %s)", PQgetvalue(r, 0, 0));
-	else
-		out(" ftable=(unknown oid)");
-	PQclear(r);
-}
-
 static void dump_error(const PGresult *r)
 {
-	char label[80];
 	char *m;
 
-	for (size_t i = 0; i < sizeof diag_fields / sizeof diag_fields[0]; i++)
-	{
-		const char *v = PQresultErrorField(r, diag_fields[i].code);
-
-		if (v)
-		{
-			snprintf(label, sizeof label, "  %s", diag_fields[i].name);
-			str(label, v);
-		}
-	}
+	print_diag_fields(r);
 	m = PQresultVerboseErrorMessage(r, PQERRORS_VERBOSE, PQSHOW_CONTEXT_ALWAYS);
 	str("  PQresultVerboseErrorMessage(VERBOSE, ALWAYS)", m);
 	PQfreemem(m);
@@ -401,21 +127,11 @@ static void dump_error(const PGresult *r)
 
 static void dump_result(const PGresult *r)
 {
-	if (r == NULL)
-	{
-		out("result: NULL\n");
+	if (!print_result_head(r))
 		return;
-	}
 	ExecStatusType st = PQresultStatus(r);
 	int np = PQnparams(r), nf = PQnfields(r), nt = PQntuples(r);
 
-	out("PQresultStatus: %d %s\n", (int) st, PQresStatus(st));
-	str("PQresultErrorMessage", PQresultErrorMessage(r));
-	str("PQcmdStatus", PQcmdStatus((PGresult *) r));
-	str("PQcmdTuples", PQcmdTuples((PGresult *) r));
-	out("PQoidValue: %s\n", PQoidValue(r) == InvalidOid ? "0" : "(nonzero, masked)");
-	out("PQntuples: %d  PQnfields: %d  PQbinaryTuples: %d  PQnparams: %d\n",
-		nt, nf, PQbinaryTuples(r), np);
 	if (np > 0)
 	{
 		out("  PQparamtype:");
@@ -436,7 +152,7 @@ static void dump_result(const PGresult *r)
 		char *e = escape(name, strlen(name));
 
 		out("  field %d: PQfname=\"%s\" PQfnumber=%d", f, e, PQfnumber(r, name));
-		print_ftable(PQftable(r, f));
+		print_ftable(PQftable(r, f), 0);
 		out(" ftablecol=%d fformat=%d ftype=%u fmod=%d fsize=%d\n",
 			PQftablecol(r, f), PQfformat(r, f), PQftype(r, f), PQfmod(r, f), PQfsize(r, f));
 		free(e);
@@ -446,28 +162,9 @@ static void dump_result(const PGresult *r)
 		out("  row %d:%s", t, nf > 4 ? "\n" : "");
 		for (int f = 0; f < nf; f++)
 		{
-			const char *v = PQgetvalue(r, t, f);
-			int len = PQgetlength(r, t, f);
-
 			if (nf > 4)
 				out("   ");
-			if (PQgetisnull(r, t, f))
-				out(" [NULL len=%d value=%s%s%s]", len, v ? "\"" : "", v ? v : "(null)", v ? "\"" : "");
-			else if (PQfformat(r, f) != 0)
-			{
-				out(" [len=%d", len);
-				hex(" hex=", v, len, 64);
-				out("]");
-			}
-			else
-			{
-				size_t sl = strlen(v);
-				char *x = escape(v, sl > 200 ? 200 : sl);
-
-				out(" [len=%d%s \"%s\"%s]", len, (size_t) len != sl ? " (strlen differs!)" : "",
-					x, sl > 200 ? "..." : "");
-				free(x);
-			}
+			print_value(r, t, f, HEX_BINARY);
 			if (nf > 4)
 				out("\n");
 		}
@@ -493,41 +190,10 @@ static void finish(PGconn *c, PGresult *r)
 	PQclear(r);
 }
 
-/* Execute without printing anything except a failure. */
-static void quiet(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-	{
-		out("setup statement failed: %s\n", sql);
-		str("  error", PQerrorMessage(c));
-	}
-	PQclear(r);
-}
-
 static void run(PGconn *c, const char *sql)
 {
 	case_sql("\n--- PQexec(", sql, ")\n");
 	finish(c, PQexec(c, sql));
-}
-
-static PGconn *connect_trust(void)
-{
-	char *ci = NULL;
-	PGconn *c;
-
-	if (asprintf(&ci, "host=127.0.0.1 port=%s dbname=%s user=%s application_name=diff_extended",
-				 g_port, g_db, g_trust) < 0)
-		abort();
-	c = PQconnectdb(ci);
-	free(ci);
-	if (PQstatus(c) != CONNECTION_OK)
-	{
-		out("trust connection failed\n");
-		str("PQerrorMessage", PQerrorMessage(c));
-	}
-	return c;
 }
 
 /* ---------------------------------------------------------------- parameter descriptions */
@@ -1337,66 +1003,12 @@ static void sec_binary(void)
 
 /* ================================================================ main */
 
-static const struct
-{
-	const char *name;
-	void (*fn) (void);
-} sections[] = {
-	{"extended", sec_extended},
-	{"binary", sec_binary},
+static const struct program_section sections[] = {
+	{"extended", sec_extended, 1},
+	{"binary", sec_binary, 1},
 };
 
 int main(int argc, char **argv)
 {
-	static const char *const clear_env[] = {
-		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE",
-		"PGOPTIONS", "PGAPPNAME", "PGSSLMODE", "PGREQUIRESSL", "PGSSLROOTCERT", "PGSSLCERT",
-		"PGSSLKEY", "PGSSLNEGOTIATION", "PGGSSENCMODE", "PGCHANNELBINDING", "PGCONNECT_TIMEOUT",
-		"PGCLIENTENCODING", "PGTARGETSESSIONATTRS", "PGLOADBALANCEHOSTS", "PGREQUIREAUTH",
-		"PGMINPROTOCOLVERSION", "PGMAXPROTOCOLVERSION", "PGTZ", "PGDATESTYLE", "PGSYSCONFDIR",
-		"PGKRBSRVNAME", "PGGSSLIB", "PGSSLCRL", "PGSSLCRLDIR", "PGSSLSNI", "PGSSLCERTMODE",
-	};
-
-	/* one ordered stream, unbuffered */
-	dup2(1, 2);
-	setvbuf(stdout, NULL, _IONBF, 0);
-	setvbuf(stderr, NULL, _IONBF, 0);
-
-	for (size_t i = 0; i < sizeof clear_env / sizeof clear_env[0]; i++)
-		unsetenv(clear_env[i]);
-	setenv("PGPASSFILE", "/nonexistent/diff-pgpass", 1);
-	setenv("PGSERVICEFILE", "/nonexistent/diff-pg_service.conf", 1);
-
-	g_port = need_env("DIFF_PORT", NULL);
-	g_sockdir = need_env("DIFF_SOCKDIR", NULL);
-	g_db = need_env("DIFF_DB", "postgres");
-	g_trust = need_env("DIFF_TRUST_USER", NULL);
-
-	for (int a = 1; a < argc; a++)
-	{
-		int known = 0;
-
-		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-			known |= strcmp(argv[a], sections[i].name) == 0;
-		if (!known)
-		{
-			fprintf(stderr, "extended: unknown section %s\n", argv[a]);
-			return 2;
-		}
-	}
-
-	g_helper = connect_trust();
-	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-	{
-		int wanted = argc <= 1;
-
-		for (int a = 1; a < argc; a++)
-			if (strcmp(argv[a], sections[i].name) == 0)
-				wanted = 1;
-		if (wanted)
-			sections[i].fn();
-	}
-	PQfinish(g_helper);
-	out("\n======== end ========\n");
-	return 0;
+	return helper_main(sections, N_OF(sections), argc, argv);
 }

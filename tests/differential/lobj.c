@@ -35,20 +35,12 @@
  * verifiers have a random salt: their structure is printed, and they are
  * proven right by logging in with them. Files are compared byte for byte.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
+#define PROGRAM "lobj"
+#include "common.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include <libpq-fe.h>
 
 /* libpq/libpq-fs.h */
 #define INV_WRITE 0x00020000
@@ -56,7 +48,7 @@
 
 /* ---------------------------------------------------------------- setup */
 
-static const char *g_port, *g_sockdir, *g_db, *g_trust, *g_pwuser, *g_pw;
+static const char *g_pwuser, *g_pw;
 static char g_tmp[64];
 
 /* OIDs chosen by lo_import_with_oid and lo_create; cleaned up before and after */
@@ -68,37 +60,9 @@ static char g_tmp[64];
 #define PW_ROLE "libpqrs \"Pw\" diff"
 #define PW_ROLE_SQL "\"libpqrs \"\"Pw\"\" diff\""
 
-static const char *need_env(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	if (v && *v)
-		return v;
-	if (dflt)
-		return dflt;
-	fprintf(stderr, "lobj: environment variable %s is required\n", name);
-	exit(2);
-}
-
 /* ---------------------------------------------------------------- output */
 
-static struct
-{
-	char what[64];
-	char with[24];
-	int digits_only;
-} g_masks[64];
-static int g_nmasks, g_nloids;
-
-static void add_mask(const char *what, const char *with, int digits_only)
-{
-	if (g_nmasks == 64 || strlen(what) >= sizeof g_masks[0].what || !*what)
-		abort();
-	strcpy(g_masks[g_nmasks].what, what);
-	strcpy(g_masks[g_nmasks].with, with);
-	g_masks[g_nmasks].digits_only = digits_only;
-	g_nmasks++;
-}
+static int g_nloids;
 
 /* Mask a large-object OID the server picked (printed as {LOIDn} from now on). */
 static void mask_oid(Oid oid)
@@ -109,73 +73,15 @@ static void mask_oid(Oid oid)
 		return;
 	snprintf(s, sizeof s, "%u", oid);
 	for (int i = 0; i < g_nmasks; i++)
-		if (strcmp(g_masks[i].what, s) == 0)
+		if (strcmp(g_masks[i].what, s) == 0 && strncmp(g_masks[i].with, "{LOID", 5) == 0)
 			return;
 	snprintf(with, sizeof with, "{LOID%d}", ++g_nloids);
 	add_mask(s, with, 1);
 }
 
-static char *replace_all(char *buf, const char *what, const char *with, int digits_only)
-{
-	size_t wl = strlen(what), nl = strlen(with);
-	char *p = buf;
-
-	if (wl == 0)
-		return buf;
-	while ((p = strstr(p, what)) != NULL)
-	{
-		if (digits_only &&
-			((p > buf && p[-1] >= '0' && p[-1] <= '9') ||
-			 (p[wl] >= '0' && p[wl] <= '9')))
-		{
-			p += wl;
-			continue;
-		}
-		size_t off = p - buf, len = strlen(buf);
-		char *nb = malloc(len - wl + nl + 1);
-
-		memcpy(nb, buf, off);
-		memcpy(nb + off, with, nl);
-		memcpy(nb + off + nl, p + wl, len - off - wl + 1);
-		free(buf);
-		buf = nb;
-		p = buf + off + nl;
-	}
-	return buf;
-}
-
-static void emit(const char *s)
-{
-	char *b = strdup(s);
-
-	if (g_tmp[0])
-		b = replace_all(b, g_tmp, "{TMP}", 0);
-	if (g_sockdir)
-		b = replace_all(b, g_sockdir, "{SOCKDIR}", 0);
-	if (g_port)
-		b = replace_all(b, g_port, "{PORT}", 1);
-	for (int i = 0; i < g_nmasks; i++)
-		b = replace_all(b, g_masks[i].what, g_masks[i].with, g_masks[i].digits_only);
-	fputs(b, stdout);
-	free(b);
-}
-
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-	char *b = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&b, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	emit(b);
-	free(b);
-}
-
-/* \\ \" and control bytes escaped; newlines as \n */
-static char *escape(const char *s, size_t n)
+/* Not escape() of common.h, for large objects' binary data: \\ \" escaped, \n as \n,
+ * every other byte outside 0x20..0x7e as \xHH; str_ascii() keeps it on one line */
+static char *escape_ascii(const char *s, size_t n)
 {
 	char *b = malloc(4 * n + 1), *o = b;
 
@@ -202,14 +108,14 @@ static char *escape(const char *s, size_t n)
 	return b;
 }
 
-static void str(const char *label, const char *s)
+static void str_ascii(const char *label, const char *s)
 {
 	if (s == NULL)
 	{
 		out("%s: (null)\n", label);
 		return;
 	}
-	char *e = escape(s, strlen(s));
+	char *e = escape_ascii(s, strlen(s));
 
 	out("%s: \"%s\"\n", label, e);
 	free(e);
@@ -217,35 +123,16 @@ static void str(const char *label, const char *s)
 
 static void bytes(const char *label, const char *s, int n)
 {
-	char *e = escape(s, n < 0 ? 0 : (size_t) n);
+	char *e = escape_ascii(s, n < 0 ? 0 : (size_t) n);
 
 	out("%s: \"%s\"\n", label, e);
 	free(e);
 }
 
-static void section(const char *name)
-{
-	out("\n======== %s ========\n", name);
-	fflush(stdout);
-}
-
-static const char *txn_name(PGTransactionStatusType s)
-{
-	switch (s)
-	{
-		case PQTRANS_IDLE: return "PQTRANS_IDLE";
-		case PQTRANS_ACTIVE: return "PQTRANS_ACTIVE";
-		case PQTRANS_INTRANS: return "PQTRANS_INTRANS";
-		case PQTRANS_INERROR: return "PQTRANS_INERROR";
-		case PQTRANS_UNKNOWN: return "PQTRANS_UNKNOWN";
-	}
-	return "PGTransactionStatusType(?)";
-}
-
 /* the connection's state after a call: error message, transaction, status */
 static void state(PGconn *c)
 {
-	str("  PQerrorMessage", PQerrorMessage(c));
+	str_ascii("  PQerrorMessage", PQerrorMessage(c));
 	out("  PQtransactionStatus: %s  PQstatus: %s\n", txn_name(PQtransactionStatus(c)),
 		PQstatus(c) == CONNECTION_OK ? "CONNECTION_OK" : PQstatus(c) == CONNECTION_BAD ? "CONNECTION_BAD" : "other");
 }
@@ -258,12 +145,12 @@ static void dump_result(const PGresult *r)
 		return;
 	}
 	out("  PQresultStatus: %s\n", PQresStatus(PQresultStatus(r)));
-	str("  PQresultErrorMessage", PQresultErrorMessage(r));
-	str("  PQcmdStatus", PQcmdStatus((PGresult *) r));
+	str_ascii("  PQresultErrorMessage", PQresultErrorMessage(r));
+	str_ascii("  PQcmdStatus", PQcmdStatus((PGresult *) r));
 	if (PQresultStatus(r) == PGRES_FATAL_ERROR)
 	{
-		str("  PG_DIAG_SQLSTATE", PQresultErrorField(r, PG_DIAG_SQLSTATE));
-		str("  PG_DIAG_MESSAGE_PRIMARY", PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
+		str_ascii("  PG_DIAG_SQLSTATE", PQresultErrorField(r, PG_DIAG_SQLSTATE));
+		str_ascii("  PG_DIAG_MESSAGE_PRIMARY", PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY));
 	}
 	if (PQresultStatus(r) == PGRES_TUPLES_OK)
 		for (int t = 0; t < PQntuples(r); t++)
@@ -273,13 +160,13 @@ static void dump_result(const PGresult *r)
 				if (PQgetisnull(r, t, f))
 					out(" NULL\n");
 				else
-					str("", PQgetvalue(r, t, f));
+					str_ascii("", PQgetvalue(r, t, f));
 			}
 }
 
 static void run(PGconn *c, const char *sql)
 {
-	char *e = escape(sql, strlen(sql));
+	char *e = escape_ascii(sql, strlen(sql));
 	PGresult *r;
 
 	out("\n--- PQexec(\"%s\")\n", e);
@@ -287,19 +174,6 @@ static void run(PGconn *c, const char *sql)
 	r = PQexec(c, sql);
 	dump_result(r);
 	state(c);
-	PQclear(r);
-}
-
-/* run without printing anything but a failure */
-static void quiet(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-	{
-		out("setup statement failed: %s\n", sql);
-		str("  error", PQerrorMessage(c));
-	}
 	PQclear(r);
 }
 
@@ -321,7 +195,7 @@ static char *value_of(PGconn *c, const char *sql)
 	if (PQresultStatus(r) != PGRES_TUPLES_OK)
 	{
 		out("lookup failed: %s\n", sql);
-		str("  error", PQerrorMessage(c));
+		str_ascii("  error", PQerrorMessage(c));
 	}
 	PQclear(r);
 	return v;
@@ -330,7 +204,7 @@ static char *value_of(PGconn *c, const char *sql)
 static void notice_processor(void *arg, const char *message)
 {
 	(void) arg;
-	str("  notice", message);
+	str_ascii("  notice", message);
 }
 
 static PGconn *connect_as(const char *user, const char *password, const char *appname)
@@ -354,7 +228,7 @@ static PGconn *connect_checked(const char *user, const char *appname)
 	if (PQstatus(c) != CONNECTION_OK)
 	{
 		out("connection as %s failed\n", user);
-		str("PQerrorMessage", PQerrorMessage(c));
+		str_ascii("PQerrorMessage", PQerrorMessage(c));
 	}
 	return c;
 }
@@ -1000,7 +874,7 @@ static void sec_fastpath(void)
 	a[1] = arg_bytes("fastpath_changed", 16);
 	a[2] = arg_bytes("\0", 1);
 	call(c, "set_config('application_name', 'fastpath_changed', false)", set_config, 0, a, 3, 64);
-	str("PQparameterStatus(application_name)", PQparameterStatus(c, "application_name"));
+	str_ascii("PQparameterStatus(application_name)", PQparameterStatus(c, "application_name"));
 	quiet(c, "listen fastpath_channel");
 	a[0] = arg_bytes("fastpath_channel", 16);
 	a[1] = arg_bytes("payload", 7);
@@ -1066,7 +940,7 @@ static void scram_shape(const char *label, const char *v)
 			label, iter, salt, stored, server, strlen(v));
 	}
 	else
-		str(label, v);
+		str_ascii(label, v);
 }
 
 static void show_encrypted(PGconn *c, const char *call, char *v)
@@ -1074,7 +948,7 @@ static void show_encrypted(PGconn *c, const char *call, char *v)
 	if (v && strncmp(v, "SCRAM-SHA-256$", 14) == 0)
 		scram_shape(call, v);
 	else
-		str(call, v);
+		str_ascii(call, v);
 	if (c)
 		state(c);
 	PQfreemem(v);
@@ -1106,8 +980,7 @@ static void sec_password(void)
 {
 	PGconn *c = connect_checked(g_trust, "password"), *dead = connect_dead();
 	/* new in 17; DIFF_SKIP_POST15 leaves it out (for comparing with libpq 15) */
-	change_password_fn change = getenv("DIFF_SKIP_POST15") ? NULL
-		: (change_password_fn) dlsym(RTLD_DEFAULT, "PQchangePassword");
+	change_password_fn change = (change_password_fn) opt_sym("PQchangePassword");
 	char *v;
 
 	section("password");
@@ -1213,7 +1086,7 @@ static void sec_password(void)
 		PQclear(r);
 		stored(c, PW_ROLE);
 		v = PQencryptPassword("new-pw", PW_ROLE);
-		str("  PQencryptPassword(\"new-pw\", user)", v);
+		str_ascii("  PQencryptPassword(\"new-pw\", user)", v);
 		PQfreemem(v);
 
 		out("\n--- PQchangePassword(c, {PWUSER}, its password) (session: md5), then logging in\n");
@@ -1279,7 +1152,7 @@ static PGconn *connect_fake(const char *scenario)
 	if (PQstatus(c) != CONNECTION_OK)
 	{
 		out("fake connection %s failed\n", scenario);
-		str("PQerrorMessage", PQerrorMessage(c));
+		str_ascii("PQerrorMessage", PQerrorMessage(c));
 	}
 	return c;
 }
@@ -1352,12 +1225,7 @@ static void sec_fake(void)
 
 /* ---------------------------------------------------------------- main */
 
-static const struct
-{
-	const char *name;
-	void (*fn)(void);
-	int by_default;
-} sections[] = {
+static const struct program_section sections[] = {
 	{"lobj", sec_lobj, 1},
 	{"fastpath", sec_fastpath, 1},
 	{"password", sec_password, 1},
@@ -1366,27 +1234,8 @@ static const struct
 
 int main(int argc, char **argv)
 {
-	static const char *const clear_env[] = {
-		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE",
-		"PGOPTIONS", "PGAPPNAME", "PGSSLMODE", "PGREQUIRESSL", "PGSSLROOTCERT", "PGSSLCERT",
-		"PGSSLKEY", "PGSSLNEGOTIATION", "PGGSSENCMODE", "PGCHANNELBINDING", "PGCONNECT_TIMEOUT",
-		"PGCLIENTENCODING", "PGTARGETSESSIONATTRS", "PGLOADBALANCEHOSTS", "PGREQUIREAUTH",
-		"PGMINPROTOCOLVERSION", "PGMAXPROTOCOLVERSION", "PGTZ", "PGDATESTYLE", "PGSYSCONFDIR",
-		"PGKRBSRVNAME", "PGGSSLIB", "PGSSLCRL", "PGSSLCRLDIR", "PGSSLSNI", "PGSSLCERTMODE",
-	};
-	int fake_only = argc == 2 && strcmp(argv[1], "fake") == 0;
-
-	/* one ordered stream, unbuffered */
-	dup2(1, 2);
-	setvbuf(stdout, NULL, _IONBF, 0);
-	setvbuf(stderr, NULL, _IONBF, 0);
-
-	for (size_t i = 0; i < sizeof clear_env / sizeof clear_env[0]; i++)
-		unsetenv(clear_env[i]);
-	setenv("PGPASSFILE", "/nonexistent/diff-pgpass", 1);
-	setenv("PGSERVICEFILE", "/nonexistent/diff-pg_service.conf", 1);
-
-	if (!fake_only)
+	start_program(0);
+	if (!(argc == 2 && strcmp(argv[1], "fake") == 0))
 	{
 		g_port = need_env("DIFF_PORT", NULL);
 		g_sockdir = need_env("DIFF_SOCKDIR", NULL);
@@ -1400,30 +1249,13 @@ int main(int argc, char **argv)
 			perror("lobj: temporary directory");
 			return 2;
 		}
+		/* {TMP} first: its name may hold the port's digits */
+		add_mask(g_tmp, "{TMP}", 0);
+		add_mask(g_sockdir, "{SOCKDIR}", 0);
+		add_mask(g_port, "{PORT}", 1);
 	}
-
-	for (int a = 1; a < argc; a++)
-	{
-		int known = 0;
-
-		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-			known |= strcmp(argv[a], sections[i].name) == 0;
-		if (!known)
-		{
-			fprintf(stderr, "lobj: unknown section %s\n", argv[a]);
-			return 2;
-		}
-	}
-	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-	{
-		int wanted = argc <= 1 && sections[i].by_default;
-
-		for (int a = 1; a < argc; a++)
-			if (strcmp(argv[a], sections[i].name) == 0)
-				wanted = 1;
-		if (wanted)
-			sections[i].fn();
-	}
+	check_sections(sections, N_OF(sections), argc, argv);
+	run_sections(sections, N_OF(sections), argc, argv);
 	if (g_tmp[0])
 		rmdir(g_tmp);
 	out("\n======== end ========\n");

@@ -27,46 +27,10 @@
  * encodings only go through a tmpfile, shown escaped (\xHH for bytes >=
  * 0x80) so that no invalid UTF-8 reaches the comparison.
  */
-#define _GNU_SOURCE
+#define PROGRAM "print"
+#include "common.h"
+
 #include <signal.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include <libpq-fe.h>
-
-static const char *g_port, *g_db, *g_trust;
-
-static const char *need_env(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	if (v && *v)
-		return v;
-	if (dflt)
-		return dflt;
-	fprintf(stderr, "print: environment variable %s is required\n", name);
-	exit(2);
-}
-
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fflush(stdout);
-}
-
-static void section(const char *name)
-{
-	out("\n======== %s ========\n", name);
-}
 
 /* ---------------------------------------------------------------- options */
 
@@ -517,33 +481,15 @@ static void s_pager(void)
 
 /* ================================================================ main */
 
-static const struct
-{
-	const char *name;
-	void (*fn) (void);
-	int by_default;
-} sections[] = {
+static const struct program_section sections[] = {
 	{"print", s_print, 1},
 	{"pager", s_pager, 0},
 };
 
 int main(int argc, char **argv)
 {
-	static const char *const clear_env[] = {
-		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE",
-		"PGOPTIONS", "PGAPPNAME", "PGSSLMODE", "PGREQUIRESSL", "PGCLIENTENCODING",
-		"PGCONNECT_TIMEOUT", "PGTARGETSESSIONATTRS", "PGREQUIREAUTH", "PGGSSENCMODE",
-		"PGCHANNELBINDING", "PGSSLNEGOTIATION", "PGTZ", "PGDATESTYLE", "PGSYSCONFDIR",
-	};
-
-	/* one ordered stream: stderr unbuffered, stdout flushed after each call */
-	dup2(1, 2);
-	setvbuf(stderr, NULL, _IONBF, 0);
-
-	for (size_t i = 0; i < sizeof clear_env / sizeof clear_env[0]; i++)
-		unsetenv(clear_env[i]);
-	setenv("PGPASSFILE", "/nonexistent/diff-pgpass", 1);
-	setenv("PGSERVICEFILE", "/nonexistent/diff-pg_service.conf", 1);
+	/* stdout stays buffered: out() and the cases flush it after each call */
+	start_program(1);
 	/* a pager that would show up in the output if libpq used it */
 	setenv("PAGER", "sed 's/^/PAGER: /'", 1);
 
@@ -551,26 +497,8 @@ int main(int argc, char **argv)
 	g_db = need_env("DIFF_DB", "postgres");
 	g_trust = need_env("DIFF_TRUST_USER", NULL);
 
-	for (int a = 1; a < argc; a++)
-	{
-		int known = 0;
-
-		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-			if (strcmp(argv[a], sections[i].name) == 0)
-			{
-				sections[i].fn();
-				known = 1;
-			}
-		if (!known)
-		{
-			fprintf(stderr, "print: unknown section %s\n", argv[a]);
-			return 2;
-		}
-	}
-	if (argc < 2)
-		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-			if (sections[i].by_default)
-				sections[i].fn();
+	check_sections(sections, N_OF(sections), argc, argv);
+	run_sections(sections, N_OF(sections), argc, argv);
 	out("\n======== end ========\n");
 	return 0;
 }

@@ -39,256 +39,12 @@
  *    not copied; 15 prints "invalid ExecStatusType code" and copies it, as
  *    for any status it does not know.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <limits.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
+#define PROGRAM "results"
+#include "common.h"
 
-#include <libpq-fe.h>
 #include <libpq-events.h>
 
-/* ---------------------------------------------------------------- setup */
-
-static const char *g_port, *g_sockdir, *g_db, *g_trust;
-static PGconn *g_helper; /* trust connection for OID -> name lookups */
-
-static const char *need_env(const char *name, const char *dflt)
-{
-	const char *v = getenv(name);
-
-	if (v && *v)
-		return v;
-	if (dflt)
-		return dflt;
-	fprintf(stderr, "results: environment variable %s is required\n", name);
-	exit(2);
-}
-
-/* ---------------------------------------------------------------- output */
-
-/* Replace every occurrence of `what` in buf (growing it) by `with`;
- * digits_only: only where not adjacent to other digits. */
-static char *replace_all(char *buf, const char *what, const char *with, int digits_only)
-{
-	size_t wl = strlen(what), nl = strlen(with);
-	char *p = buf;
-
-	if (wl == 0)
-		return buf;
-	while ((p = strstr(p, what)) != NULL)
-	{
-		if (digits_only &&
-			((p > buf && p[-1] >= '0' && p[-1] <= '9') ||
-			 (p[wl] >= '0' && p[wl] <= '9')))
-		{
-			p += wl;
-			continue;
-		}
-		size_t off = p - buf, len = strlen(buf);
-		char *nb = malloc(len - wl + nl + 1);
-
-		memcpy(nb, buf, off);
-		memcpy(nb + off, with, nl);
-		memcpy(nb + off + nl, p + wl, len - off - wl + 1);
-		free(buf);
-		buf = nb;
-		p = buf + off + nl;
-	}
-	return buf;
-}
-
-static void emit(const char *s)
-{
-	char *b = strdup(s);
-
-	b = replace_all(b, g_sockdir, "{SOCKDIR}", 0);
-	b = replace_all(b, g_port, "{PORT}", 1);
-	fputs(b, stdout);
-	free(b);
-}
-
-static void out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void out(const char *fmt, ...)
-{
-	va_list ap;
-	char *b = NULL;
-
-	va_start(ap, fmt);
-	if (vasprintf(&b, fmt, ap) < 0)
-		abort();
-	va_end(ap);
-	emit(b);
-	free(b);
-}
-
-/* Escape a (part of a) string: \\ \" \t \r \n and other control bytes as \xHH. */
-static char *escape(const char *s, size_t n)
-{
-	char *b = malloc(4 * n + 1), *o = b;
-
-	for (size_t i = 0; i < n; i++)
-	{
-		unsigned char c = (unsigned char) s[i];
-
-		if (c == '\\' || c == '"')
-		{
-			*o++ = '\\';
-			*o++ = c;
-		}
-		else if (c == '\t')
-		{
-			*o++ = '\\';
-			*o++ = 't';
-		}
-		else if (c == '\n')
-		{
-			*o++ = '\\';
-			*o++ = 'n';
-		}
-		else if (c == '\r')
-		{
-			*o++ = '\\';
-			*o++ = 'r';
-		}
-		else if (c < 0x20)
-			o += sprintf(o, "\\x%02x", c);
-		else
-			*o++ = c;
-	}
-	*o = 0;
-	return b;
-}
-
-/* label: (null) | label: "one line" | label: <<< / |line / >>> for multi-line text.
- * Multi-line text without a final newline ends with ">>> (no final newline)". */
-static void str(const char *label, const char *s)
-{
-	if (s == NULL)
-	{
-		out("%s: (null)\n", label);
-		return;
-	}
-	if (strchr(s, '\n') == NULL)
-	{
-		char *e = escape(s, strlen(s));
-
-		out("%s: \"%s\"\n", label, e);
-		free(e);
-		return;
-	}
-	out("%s: <<<\n", label);
-	const char *p = s;
-
-	while (*p)
-	{
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t) (e - p) : strlen(p);
-		char *x = escape(p, n);
-
-		out("  |%s\n", x);
-		free(x);
-		p += n;
-		if (e)
-			p++;
-		else
-		{
-			out(">>> (no final newline)\n");
-			return;
-		}
-	}
-	out(">>>\n");
-}
-
-/* At most `max` bytes as hex, then "..." when there are more. */
-static void hex(const char *label, const char *p, int len, int max)
-{
-	out("%s", label);
-	for (int i = 0; i < len && i < max; i++)
-		out("%02x", (unsigned char) p[i]);
-	if (len > max)
-		out("...");
-}
-
-static void section(const char *name)
-{
-	out("\n======== %s ========\n", name);
-	fflush(stdout);
-}
-
-/* ---------------------------------------------------------------- names */
-
-static const char *verbosity_name(PGVerbosity v)
-{
-	switch (v)
-	{
-		case PQERRORS_TERSE: return "PQERRORS_TERSE";
-		case PQERRORS_DEFAULT: return "PQERRORS_DEFAULT";
-		case PQERRORS_VERBOSE: return "PQERRORS_VERBOSE";
-		case PQERRORS_SQLSTATE: return "PQERRORS_SQLSTATE";
-	}
-	return "PGVerbosity(?)";
-}
-
-static const char *context_name(PGContextVisibility v)
-{
-	switch (v)
-	{
-		case PQSHOW_CONTEXT_NEVER: return "PQSHOW_CONTEXT_NEVER";
-		case PQSHOW_CONTEXT_ERRORS: return "PQSHOW_CONTEXT_ERRORS";
-		case PQSHOW_CONTEXT_ALWAYS: return "PQSHOW_CONTEXT_ALWAYS";
-	}
-	return "PGContextVisibility(?)";
-}
-
-static const PGVerbosity verbosities[] = {
-	PQERRORS_TERSE, PQERRORS_DEFAULT, PQERRORS_VERBOSE, PQERRORS_SQLSTATE
-};
-static const PGContextVisibility visibilities[] = {
-	PQSHOW_CONTEXT_NEVER, PQSHOW_CONTEXT_ERRORS, PQSHOW_CONTEXT_ALWAYS
-};
-
-static const struct
-{
-	int code;
-	const char *name;
-} diag_fields[] = {
-	{PG_DIAG_SEVERITY, "PG_DIAG_SEVERITY"},
-	{PG_DIAG_SEVERITY_NONLOCALIZED, "PG_DIAG_SEVERITY_NONLOCALIZED"},
-	{PG_DIAG_SQLSTATE, "PG_DIAG_SQLSTATE"},
-	{PG_DIAG_MESSAGE_PRIMARY, "PG_DIAG_MESSAGE_PRIMARY"},
-	{PG_DIAG_MESSAGE_DETAIL, "PG_DIAG_MESSAGE_DETAIL"},
-	{PG_DIAG_MESSAGE_HINT, "PG_DIAG_MESSAGE_HINT"},
-	{PG_DIAG_STATEMENT_POSITION, "PG_DIAG_STATEMENT_POSITION"},
-	{PG_DIAG_INTERNAL_POSITION, "PG_DIAG_INTERNAL_POSITION"},
-	{PG_DIAG_INTERNAL_QUERY, "PG_DIAG_INTERNAL_QUERY"},
-	{PG_DIAG_CONTEXT, "PG_DIAG_CONTEXT"},
-	{PG_DIAG_SCHEMA_NAME, "PG_DIAG_SCHEMA_NAME"},
-	{PG_DIAG_TABLE_NAME, "PG_DIAG_TABLE_NAME"},
-	{PG_DIAG_COLUMN_NAME, "PG_DIAG_COLUMN_NAME"},
-	{PG_DIAG_DATATYPE_NAME, "PG_DIAG_DATATYPE_NAME"},
-	{PG_DIAG_CONSTRAINT_NAME, "PG_DIAG_CONSTRAINT_NAME"},
-	{PG_DIAG_SOURCE_FILE, "PG_DIAG_SOURCE_FILE"},
-	{PG_DIAG_SOURCE_LINE, "PG_DIAG_SOURCE_LINE"},
-	{PG_DIAG_SOURCE_FUNCTION, "PG_DIAG_SOURCE_FUNCTION"},
-};
-
 /* ---------------------------------------------------------------- functions looked up at run time */
-
-/* The address of `name` in the loaded libpq; when missing, prints
- * "<name>: (not exported)" and returns NULL. */
-static void *sym(const char *name)
-{
-	void *p = dlsym(RTLD_DEFAULT, name);
-
-	if (p == NULL)
-		out("%s: (not exported)\n", name);
-	return p;
-}
 
 /* Returned by the int wrappers when the function is not exported. */
 #define MISSING (-99)
@@ -303,150 +59,85 @@ typedef void *(*instancedata_fn) (const PGconn *, PGEventProc);
 typedef int (*resultsetinstancedata_fn) (PGresult *, PGEventProc, void *);
 typedef void *(*resultinstancedata_fn) (const PGresult *, PGEventProc);
 typedef int (*fireresultcreateevents_fn) (PGconn *, PGresult *);
-typedef PGresult *(*execprepared_fn) (PGconn *, const char *, int, const char *const *, const int *,
-									  const int *, int);
 
 static PGresult *x_PQcopyResult(const PGresult *src, int flags)
 {
-	copyresult_fn f = (copyresult_fn) sym("PQcopyResult");
+	copyresult_fn f = (copyresult_fn) sym("PQcopyResult", 0);
 
 	return f ? f(src, flags) : NULL;
 }
 
 static int x_PQsetResultAttrs(PGresult *res, int n, PGresAttDesc *d)
 {
-	setresultattrs_fn f = (setresultattrs_fn) sym("PQsetResultAttrs");
+	setresultattrs_fn f = (setresultattrs_fn) sym("PQsetResultAttrs", 0);
 
 	return f ? f(res, n, d) : MISSING;
 }
 
 static int x_PQsetvalue(PGresult *res, int tup, int field, char *value, int len)
 {
-	setvalue_fn f = (setvalue_fn) sym("PQsetvalue");
+	setvalue_fn f = (setvalue_fn) sym("PQsetvalue", 0);
 
 	return f ? f(res, tup, field, value, len) : MISSING;
 }
 
 static void *x_PQresultAlloc(PGresult *res, size_t n)
 {
-	resultalloc_fn f = (resultalloc_fn) sym("PQresultAlloc");
+	resultalloc_fn f = (resultalloc_fn) sym("PQresultAlloc", 0);
 
 	return f ? f(res, n) : NULL;
 }
 
 static int x_PQregisterEventProc(PGconn *conn, PGEventProc proc, const char *name, void *pass)
 {
-	registereventproc_fn f = (registereventproc_fn) sym("PQregisterEventProc");
+	registereventproc_fn f = (registereventproc_fn) sym("PQregisterEventProc", 0);
 
 	return f ? f(conn, proc, name, pass) : MISSING;
 }
 
 static int x_PQsetInstanceData(PGconn *conn, PGEventProc proc, void *data)
 {
-	setinstancedata_fn f = (setinstancedata_fn) sym("PQsetInstanceData");
+	setinstancedata_fn f = (setinstancedata_fn) sym("PQsetInstanceData", 0);
 
 	return f ? f(conn, proc, data) : MISSING;
 }
 
 static void *x_PQinstanceData(const PGconn *conn, PGEventProc proc)
 {
-	instancedata_fn f = (instancedata_fn) sym("PQinstanceData");
+	instancedata_fn f = (instancedata_fn) sym("PQinstanceData", 0);
 
 	return f ? f(conn, proc) : NULL;
 }
 
 static int x_PQresultSetInstanceData(PGresult *res, PGEventProc proc, void *data)
 {
-	resultsetinstancedata_fn f = (resultsetinstancedata_fn) sym("PQresultSetInstanceData");
+	resultsetinstancedata_fn f = (resultsetinstancedata_fn) sym("PQresultSetInstanceData", 0);
 
 	return f ? f(res, proc, data) : MISSING;
 }
 
 static void *x_PQresultInstanceData(const PGresult *res, PGEventProc proc)
 {
-	resultinstancedata_fn f = (resultinstancedata_fn) sym("PQresultInstanceData");
+	resultinstancedata_fn f = (resultinstancedata_fn) sym("PQresultInstanceData", 0);
 
 	return f ? f(res, proc) : NULL;
 }
 
 static int x_PQfireResultCreateEvents(PGconn *conn, PGresult *res)
 {
-	fireresultcreateevents_fn f = (fireresultcreateevents_fn) sym("PQfireResultCreateEvents");
+	fireresultcreateevents_fn f = (fireresultcreateevents_fn) sym("PQfireResultCreateEvents", 0);
 
 	return f ? f(conn, res) : MISSING;
 }
 
-static PGresult *x_PQexecPrepared(PGconn *conn, const char *stmtName, int nParams,
-								  const char *const *paramValues, const int *paramLengths,
-								  const int *paramFormats, int resultFormat)
-{
-	execprepared_fn f = (execprepared_fn) sym("PQexecPrepared");
-
-	return f ? f(conn, stmtName, nParams, paramValues, paramLengths, paramFormats, resultFormat) : NULL;
-}
-
 /* ---------------------------------------------------------------- results */
-
-static void print_ftable(Oid t)
-{
-	if (t == InvalidOid || PQstatus(g_helper) != CONNECTION_OK)
-	{
-		out(" ftable=%u", t);
-		return;
-	}
-	char q[128];
-	PGresult *r;
-
-	snprintf(q, sizeof q, "SELECT relname FROM pg_class WHERE oid = %u", t);
-	r = PQexec(g_helper, q);
-	if (PQntuples(r) == 1)
-		out(" ftable=(oid of %s)", PQgetvalue(r, 0, 0));
-	else
-		out(" ftable=%u (no such table)", t);
-	PQclear(r);
-}
-
-static void dump_value(const PGresult *r, int t, int f)
-{
-	const char *v = PQgetvalue(r, t, f);
-	int len = PQgetlength(r, t, f);
-
-	if (PQgetisnull(r, t, f))
-		out(" [NULL len=%d value=%s%s%s]", len, v ? "\"" : "", v ? v : "(null)", v ? "\"" : "");
-	else if (PQfformat(r, f) != 0 || memchr(v, 0, len) != NULL)
-	{
-		out(" [len=%d", len);
-		hex(" hex=", v, len, 64);
-		out("]");
-	}
-	else
-	{
-		size_t sl = strlen(v);
-		char *x = escape(v, sl > 200 ? 200 : sl);
-
-		out(" [len=%d%s \"%s\"%s]", len, (size_t) len != sl ? " (strlen differs!)" : "", x,
-			sl > 200 ? "..." : "");
-		free(x);
-	}
-}
 
 static void dump_result(const PGresult *r)
 {
-	if (r == NULL)
-	{
-		out("result: NULL\n");
+	if (!print_result_head(r))
 		return;
-	}
-	ExecStatusType st = PQresultStatus(r);
 	int np = PQnparams(r), nf = PQnfields(r), nt = PQntuples(r);
 
-	out("PQresultStatus: %d %s\n", (int) st, PQresStatus(st));
-	str("PQresultErrorMessage", PQresultErrorMessage(r));
-	str("PQcmdStatus", PQcmdStatus((PGresult *) r));
-	str("PQcmdTuples", PQcmdTuples((PGresult *) r));
-	out("PQoidValue: %s\n", PQoidValue(r) == InvalidOid ? "0" : "(nonzero, masked)");
-	out("PQntuples: %d  PQnfields: %d  PQbinaryTuples: %d  PQnparams: %d\n",
-		nt, nf, PQbinaryTuples(r), np);
 	for (int i = 0; i < np; i++)
 		out("  PQparamtype(%d): %u\n", i, PQparamtype(r, i));
 	for (int f = 0; f < nf; f++)
@@ -456,7 +147,7 @@ static void dump_result(const PGresult *r)
 
 		out("  field %d: PQfname=%s%s%s PQfnumber=%d", f, e ? "\"" : "", e ? e : "(null)", e ? "\"" : "",
 			name ? PQfnumber(r, name) : -99);
-		print_ftable(PQftable(r, f));
+		print_ftable(PQftable(r, f), 1);
 		out(" ftablecol=%d fformat=%d ftype=%u fmod=%d fsize=%d\n",
 			PQftablecol(r, f), PQfformat(r, f), PQftype(r, f), PQfmod(r, f), PQfsize(r, f));
 		free(e);
@@ -470,58 +161,10 @@ static void dump_result(const PGresult *r)
 		}
 		out("  row %d:", t);
 		for (int f = 0; f < nf; f++)
-			dump_value(r, t, f);
+			print_value(r, t, f, HEX_BINARY_OR_NUL);
 		out("\n");
 	}
-	for (size_t i = 0; i < sizeof diag_fields / sizeof diag_fields[0]; i++)
-	{
-		const char *v = PQresultErrorField(r, diag_fields[i].code);
-
-		if (v)
-		{
-			char label[80];
-
-			snprintf(label, sizeof label, "  %s", diag_fields[i].name);
-			str(label, v);
-		}
-	}
-}
-
-static void quiet(PGconn *c, const char *sql)
-{
-	PGresult *r = PQexec(c, sql);
-
-	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
-	{
-		out("setup statement failed: %s\n", sql);
-		str("  error", PQerrorMessage(c));
-	}
-	PQclear(r);
-}
-
-static PGconn *connect_port(const char *port)
-{
-	char *ci = NULL;
-	PGconn *c;
-
-	if (asprintf(&ci, "host=127.0.0.1 port=%s dbname=%s user=%s application_name=diff_results",
-				 port, g_db, g_trust) < 0)
-		abort();
-	c = PQconnectdb(ci);
-	free(ci);
-	return c;
-}
-
-static PGconn *connect_trust(void)
-{
-	PGconn *c = connect_port(g_port);
-
-	if (PQstatus(c) != CONNECTION_OK)
-	{
-		out("trust connection failed\n");
-		str("PQerrorMessage", PQerrorMessage(c));
-	}
-	return c;
+	print_diag_fields(r);
 }
 
 static void receiver(void *arg, const PGresult *r)
@@ -533,11 +176,6 @@ static void receiver(void *arg, const PGresult *r)
 }
 
 /* ================================================================ resultapi */
-
-static const char *yes(int b)
-{
-	return b ? "yes" : "no";
-}
 
 static void make_empty(PGconn *c, const char *conn_label)
 {
@@ -564,7 +202,7 @@ static void setvalue_case(PGresult *r, const char *what, int tup, int field, cha
 	if (ok == 1)
 	{
 		out(" ->");
-		dump_value(r, tup, field);
+		print_value(r, tup, field, HEX_BINARY_OR_NUL);
 	}
 	out("  PQresultMemorySize did not shrink: %s\n", yes(PQresultMemorySize(r) >= before));
 }
@@ -594,17 +232,7 @@ static void verbose_matrix(const char *title, const PGresult *r)
 {
 	out("\n--- %s\n", title);
 	dump_result(r);
-	for (size_t v = 0; v < sizeof verbosities / sizeof verbosities[0]; v++)
-		for (size_t x = 0; x < sizeof visibilities / sizeof visibilities[0]; x++)
-		{
-			char label[128];
-			char *m = PQresultVerboseErrorMessage(r, verbosities[v], visibilities[x]);
-
-			snprintf(label, sizeof label, "PQresultVerboseErrorMessage(%s, %s)",
-					 verbosity_name(verbosities[v]), context_name(visibilities[x]));
-			str(label, m);
-			PQfreemem(m);
-		}
+	print_verbose_matrix(r);
 }
 
 static void sec_resultapi(void)
@@ -1462,66 +1090,12 @@ static void sec_events(void)
 
 /* ================================================================ main */
 
-static const struct
-{
-	const char *name;
-	void (*fn) (void);
-} sections[] = {
-	{"resultapi", sec_resultapi},
-	{"events", sec_events},
+static const struct program_section sections[] = {
+	{"resultapi", sec_resultapi, 1},
+	{"events", sec_events, 1},
 };
 
 int main(int argc, char **argv)
 {
-	static const char *const clear_env[] = {
-		"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE",
-		"PGOPTIONS", "PGAPPNAME", "PGSSLMODE", "PGREQUIRESSL", "PGSSLROOTCERT", "PGSSLCERT",
-		"PGSSLKEY", "PGSSLNEGOTIATION", "PGGSSENCMODE", "PGCHANNELBINDING", "PGCONNECT_TIMEOUT",
-		"PGCLIENTENCODING", "PGTARGETSESSIONATTRS", "PGLOADBALANCEHOSTS", "PGREQUIREAUTH",
-		"PGMINPROTOCOLVERSION", "PGMAXPROTOCOLVERSION", "PGTZ", "PGDATESTYLE", "PGSYSCONFDIR",
-		"PGKRBSRVNAME", "PGGSSLIB", "PGSSLCRL", "PGSSLCRLDIR", "PGSSLSNI", "PGSSLCERTMODE",
-	};
-
-	/* one ordered stream, unbuffered */
-	dup2(1, 2);
-	setvbuf(stdout, NULL, _IONBF, 0);
-	setvbuf(stderr, NULL, _IONBF, 0);
-
-	for (size_t i = 0; i < sizeof clear_env / sizeof clear_env[0]; i++)
-		unsetenv(clear_env[i]);
-	setenv("PGPASSFILE", "/nonexistent/diff-pgpass", 1);
-	setenv("PGSERVICEFILE", "/nonexistent/diff-pg_service.conf", 1);
-
-	g_port = need_env("DIFF_PORT", NULL);
-	g_sockdir = need_env("DIFF_SOCKDIR", NULL);
-	g_db = need_env("DIFF_DB", "postgres");
-	g_trust = need_env("DIFF_TRUST_USER", NULL);
-
-	for (int a = 1; a < argc; a++)
-	{
-		int known = 0;
-
-		for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-			known |= strcmp(argv[a], sections[i].name) == 0;
-		if (!known)
-		{
-			fprintf(stderr, "results: unknown section %s\n", argv[a]);
-			return 2;
-		}
-	}
-
-	g_helper = connect_trust();
-	for (size_t i = 0; i < sizeof sections / sizeof sections[0]; i++)
-	{
-		int wanted = argc <= 1;
-
-		for (int a = 1; a < argc; a++)
-			if (strcmp(argv[a], sections[i].name) == 0)
-				wanted = 1;
-		if (wanted)
-			sections[i].fn();
-	}
-	PQfinish(g_helper);
-	out("\n======== end ========\n");
-	return 0;
+	return helper_main(sections, N_OF(sections), argc, argv);
 }
