@@ -394,6 +394,10 @@ impl PgResult {
     pub fn status_code(&self) -> u32 {
         self.foreign_status.unwrap_or(self.status as u32)
     }
+    /// The status of a partial result made from a copy (single-row and chunked modes).
+    pub fn set_status(&mut self, status: ExecStatusType) {
+        self.status = status;
+    }
     pub fn set_foreign_status(&mut self, code: u32) {
         self.status = ExecStatusType::PGRES_BAD_RESPONSE;
         self.foreign_status = Some(code);

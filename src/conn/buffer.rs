@@ -142,6 +142,9 @@ impl Connection {
     pub(crate) fn lose_connection(&mut self) {
         self.sock = None;
         self.output.clear();
+        // As libpq's pqDropConnection (keeping what was read: it may hold
+        // the server's last words).
+        self.cmd_queue.clear();
         self.status = ConnStatusType::CONNECTION_BAD;
     }
 
@@ -172,11 +175,34 @@ impl Connection {
         Ok(true)
     }
 
+    /// libpq's pqSendSome: writes the output buffer. While the socket takes
+    /// no more, what the server sends is read into the input buffer (so
+    /// that neither side can block the other for good, as in a long
+    /// pipeline); then, with `wait`, it waits for the socket and goes on.
+    /// Ok(true) when all is written, Ok(false) when some remains (no `wait`).
+    pub(crate) fn send_some(&mut self, wait: bool) -> Result<bool, ()> {
+        loop {
+            if self.flush_nonblocking()? {
+                return Ok(true);
+            }
+            if matches!(self.read_data(0), ReadOutcome::Failed) {
+                return Err(());
+            }
+            if !wait {
+                return Ok(false);
+            }
+            self.wait_socket(true, true, None)?;
+        }
+    }
+
     /// Writes the whole output buffer, waiting for the socket as needed.
     pub(crate) fn flush_blocking(&mut self) -> Result<(), ()> {
-        while !self.flush_nonblocking()? {
-            self.wait_socket(false, true, None)?;
-        }
-        Ok(())
+        self.send_some(true).map(|_| ())
+    }
+
+    /// libpq's pqFlush: everything in blocking mode, what the socket takes
+    /// in non-blocking mode. Ok(false) when some remains.
+    pub(crate) fn flush(&mut self) -> Result<bool, ()> {
+        self.send_some(!self.nonblocking)
     }
 }

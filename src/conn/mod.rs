@@ -4,10 +4,12 @@
 
 mod buffer;
 mod connect;
+mod copy;
 pub mod fastpath;
 pub mod lobj;
 pub mod password;
-mod query;
+mod receive;
+mod send;
 
 use std::ffi::{CStr, CString};
 use std::time::Instant;
@@ -21,13 +23,15 @@ use crate::conninfo::{ConnOptions, ConnectPlan};
 use crate::ffi::notice::NoticeHooks;
 use crate::ffi::types::{
     ConnStatusType, ExecStatusType, PGContextVisibility, PGTransactionStatusType, PGVerbosity,
+    PGpipelineStatus,
 };
 use crate::messages::conn as msg;
 use crate::net::Socket;
 use crate::result::PgResult;
 
 pub use connect::PollStatus;
-pub use query::{Notification, Param};
+pub use receive::Notification;
+pub use send::Param;
 
 /// Where the command/result exchange stands (libpq's `asyncStatus`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,12 +42,16 @@ pub enum AsyncStatus {
     Busy,
     /// A result is complete and waits to be collected.
     Ready,
+    /// A partial result (single-row or chunked mode) waits; more follow.
+    ReadyMore,
     CopyIn,
     CopyOut,
     CopyBoth,
+    /// Pipeline mode, between the results of two queued commands.
+    PipelineIdle,
 }
 
-/// What kind of command the results being read belong to (libpq's queryclass).
+/// What kind of command a queue entry is (libpq's queryclass).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryClass {
     Simple,
@@ -52,6 +60,24 @@ pub enum QueryClass {
     Prepare,
     Describe,
     Close,
+    /// A pipeline's Sync.
+    Sync,
+}
+
+/// One command sent and not yet answered in full (libpq's PGcmdQueueEntry).
+#[derive(Debug)]
+pub(crate) struct Command {
+    pub class: QueryClass,
+    /// Its text, for the position of an error (empty when there is none).
+    pub query: Vec<u8>,
+}
+
+/// Single-row or chunked results for the command at the head of the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PartialMode {
+    Off,
+    SingleRow,
+    Chunked(usize),
 }
 
 /// A connection: `PGconn`.
@@ -87,8 +113,17 @@ pub struct Connection {
     pub(crate) async_status: AsyncStatus,
     /// The result being assembled or waiting to be collected.
     pub(crate) result: Option<PgResult>,
-    /// The text of the last query, for error positions.
-    pub(crate) last_query: Vec<u8>,
+    /// In a partial mode: the result the partial ones are cloned from
+    /// (libpq's saved_result).
+    pub(crate) saved_result: Option<PgResult>,
+    /// Commands sent whose results are not all read, oldest first.
+    pub(crate) cmd_queue: std::collections::VecDeque<Command>,
+    pub(crate) pipeline: PGpipelineStatus,
+    pub(crate) partial: PartialMode,
+    /// How much of the current CopyData PQgetlineAsync already handed out.
+    pub(crate) copy_already_done: usize,
+    /// The COPY in progress is binary (its response's overall format).
+    pub(crate) copy_binary: bool,
     pub(crate) last_sqlstate: [u8; 5],
     pub(crate) password_needed: bool,
     pub(crate) auth_req_received: bool,
@@ -97,12 +132,7 @@ pub struct Connection {
     pub(crate) verbosity: PGVerbosity,
     pub(crate) show_context: PGContextVisibility,
     pub(crate) nonblocking: bool,
-    pub(crate) notifications: std::collections::VecDeque<query::Notification>,
-    pub(crate) query_class: QueryClass,
-    /// A command was sent and its queue entry not yet retired (libpq's
-    /// cmd_queue_head != NULL): the error text then belongs to it and a new
-    /// command must not clear it.
-    pub(crate) command_queued: bool,
+    pub(crate) notifications: std::collections::VecDeque<receive::Notification>,
     /// Large-object function OIDs, looked up once per session.
     pub(crate) lobj_funcs: Option<crate::ffi::lobj::LoFuncs>,
     /// The body of the last FunctionCallResponse ('V'), for the fast path.
@@ -141,7 +171,12 @@ impl Connection {
             xact_status: PGTransactionStatusType::PQTRANS_IDLE,
             async_status: AsyncStatus::Idle,
             result: None,
-            last_query: Vec::new(),
+            saved_result: None,
+            cmd_queue: Default::default(),
+            pipeline: PGpipelineStatus::PQ_PIPELINE_OFF,
+            partial: PartialMode::Off,
+            copy_already_done: 0,
+            copy_binary: false,
             last_sqlstate: [0; 5],
             password_needed: false,
             auth_req_received: false,
@@ -150,10 +185,8 @@ impl Connection {
             show_context: PGContextVisibility::PQSHOW_CONTEXT_ERRORS,
             nonblocking: false,
             notifications: std::collections::VecDeque::new(),
-            query_class: QueryClass::Simple,
             lobj_funcs: None,
             fastpath_response: None,
-            command_queued: false,
             events: Default::default(),
             accessor_strings: Default::default(),
         };
@@ -317,7 +350,7 @@ impl Connection {
 
     /// Drops any result in progress and remembers to report an error result.
     pub(crate) fn save_error_result(&mut self) {
-        self.result = None;
+        self.clear_async_result();
         self.error_result = true;
     }
 
@@ -374,8 +407,17 @@ impl Connection {
                 res
             }
         };
+        // In a partial mode the saved result becomes current again.
+        self.result = self.saved_result.take();
         self.error_result = false;
         res
+    }
+
+    /// Forgets the result in progress (libpq's pqClearAsyncResult).
+    pub(crate) fn clear_async_result(&mut self) {
+        self.result = None;
+        self.saved_result = None;
+        self.error_result = false;
     }
 
     /// Closes the socket and forgets buffered data.
@@ -384,14 +426,14 @@ impl Connection {
         self.input.clear();
         self.output.clear();
         // As libpq's pqDropConnection: the queued commands go with it.
-        self.command_queued = false;
+        self.cmd_queue.clear();
     }
 
     /// The start of a new operation (a command, an escape): the error text
     /// is cleared unless it belongs to a command still queued (libpq clears
     /// only when cmd_queue_head is NULL).
     pub fn begin_operation(&mut self) {
-        if !self.command_queued {
+        if self.cmd_queue.is_empty() {
             self.clear_error();
         }
     }
@@ -405,7 +447,9 @@ impl Connection {
         self.drop_connection();
         self.status = ConnStatusType::CONNECTION_BAD;
         self.async_status = AsyncStatus::Idle;
-        self.result = None;
+        self.pipeline = PGpipelineStatus::PQ_PIPELINE_OFF;
+        self.partial = PartialMode::Off;
+        self.clear_async_result();
         self.params.clear();
     }
 

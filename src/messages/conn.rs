@@ -146,3 +146,19 @@ pub fn escaped_bytea_too_large() -> String {
         usize::MAX
     )
 }
+
+// ---- pipeline mode (fe-exec.c) ----
+pub const CANNOT_QUEUE_DURING_COPY: &str = "cannot queue commands during COPY\n";
+/// "%s not allowed in pipeline mode".
+pub fn not_in_pipeline_mode(function: &str) -> String {
+    format!("{function} not allowed in pipeline mode\n")
+}
+pub const SYNC_IN_PIPELINE: &str =
+    "synchronous command execution functions are not allowed in pipeline mode\n";
+pub const CANNOT_ENTER_PIPELINE: &str = "cannot enter pipeline mode, connection not idle\n";
+pub const EXIT_PIPELINE_UNCOLLECTED: &str = "cannot exit pipeline mode with uncollected results\n";
+pub const EXIT_PIPELINE_BUSY: &str = "cannot exit pipeline mode while busy\n";
+pub const EXIT_PIPELINE_IN_COPY: &str = "cannot exit pipeline mode while in COPY\n";
+pub const SYNC_NOT_IN_PIPELINE: &str = "cannot send pipeline when not in pipeline mode\n";
+pub const SYNC_IN_COPY: &str = "internal error: cannot send pipeline while in COPY\n";
+pub const GETLINE_NOT_TEXT_COPY_OUT: &str = "PQgetline: not doing text COPY OUT\n";

@@ -155,6 +155,11 @@ pub fn close(out: &mut BytesMut, kind: u8, name: &[u8]) {
     });
 }
 
+/// Flush: the server sends what it has buffered.
+pub fn flush(out: &mut BytesMut) {
+    message(out, b'H', |_| {});
+}
+
 /// Sync.
 pub fn sync(out: &mut BytesMut) {
     message(out, b'S', |_| {});

@@ -1,15 +1,18 @@
-//! The query engine: sending commands and turning the server's messages into
-//! results (libpq's PQsendQuery, pqParseInput3, PQgetResult, PQexec).
+//! Reading the server's answers: libpq's pqParseInput3 (messages into
+//! state and results), PQgetResult (the results in order, with the command
+//! queue, pipeline mode and partial results), PQconsumeInput and PQisBusy.
 
 use super::buffer::ReadOutcome;
-use super::{AsyncStatus, Connection, QueryClass};
-use crate::ffi::types::{ConnStatusType, ExecStatusType, PGTransactionStatusType};
+use super::{AsyncStatus, Connection, PartialMode, QueryClass};
+use crate::ffi::types::{
+    ConnStatusType, ExecStatusType, PGTransactionStatusType, PGpipelineStatus,
+};
 use crate::messages::conn as msg;
 use crate::protocol::backend::{self, Frame, Reader};
-use crate::protocol::frontend;
 use crate::result::PgResult;
 
 use ExecStatusType::*;
+use PGpipelineStatus::*;
 
 /// An asynchronous notification from LISTEN/NOTIFY.
 #[derive(Debug, Clone)]
@@ -19,418 +22,7 @@ pub struct Notification {
     pub payload: Vec<u8>,
 }
 
-/// One parameter of PQexecParams/PQexecPrepared as the caller gave it
-/// (paramValues, paramLengths and paramFormats read together).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Param<'a> {
-    /// A NULL pointer in paramValues (or no paramValues): SQL NULL.
-    Null,
-    /// A text value: the C string without its NUL.
-    Text(&'a [u8]),
-    /// A binary value of paramLengths[i] bytes.
-    Binary(&'a [u8]),
-    /// A binary value without paramLengths to say how long it is.
-    BinaryWithoutLength,
-    /// A binary value whose paramLengths entry is negative.
-    BinaryBadLength,
-}
-
 impl Connection {
-    /// Checks that a new command may be sent (libpq's pqSendQueryStart).
-    fn send_start(&mut self) -> bool {
-        self.begin_operation();
-        if self.status != ConnStatusType::CONNECTION_OK {
-            self.append_error(msg::NO_CONNECTION);
-            return false;
-        }
-        if self.async_status != AsyncStatus::Idle {
-            self.append_error(msg::ANOTHER_COMMAND);
-            return false;
-        }
-        true
-    }
-
-    /// PQsendQuery: a simple-protocol query.
-    pub fn send_query(&mut self, sql: Option<&[u8]>) -> bool {
-        if !self.send_start() {
-            return false;
-        }
-        let Some(sql) = sql else {
-            self.append_error(msg::NULL_COMMAND);
-            return false;
-        };
-        frontend::query(&mut self.output, sql);
-        self.query_class = super::QueryClass::Simple;
-        self.last_query.clear();
-        self.last_query.extend_from_slice(sql);
-        if self.send_flush().is_err() {
-            return false;
-        }
-        self.async_status = AsyncStatus::Busy;
-        self.command_queued = true;
-        true
-    }
-
-    /// Flushes after queueing a command: everything in blocking mode, what
-    /// the socket takes in non-blocking mode.
-    fn send_flush(&mut self) -> Result<(), ()> {
-        if self.nonblocking {
-            self.flush_nonblocking().map(|_| ())
-        } else {
-            self.flush_blocking()
-        }
-    }
-
-    /// PQexec: drain what an earlier asynchronous command left, send, and
-    /// return the last result.
-    pub fn exec(&mut self, sql: Option<&[u8]>) -> Option<Box<PgResult>> {
-        if !self.exec_start() || !self.send_query(sql) {
-            return None;
-        }
-        self.exec_finish()
-    }
-
-    /// Discards results nobody collected (libpq's PQexecStart).
-    fn exec_start(&mut self) -> bool {
-        self.begin_operation();
-        while let Some(res) = self.get_result() {
-            match res.status() {
-                PGRES_COPY_IN if self.put_copy_end(Some(msg::COPY_TERMINATED_BY_PQEXEC)) < 0 => {
-                    return false;
-                }
-                PGRES_COPY_OUT => self.async_status = AsyncStatus::Busy,
-                PGRES_COPY_BOTH => {
-                    self.append_error(msg::PQEXEC_DURING_COPY_BOTH);
-                    return false;
-                }
-                _ => {}
-            }
-            if self.status == ConnStatusType::CONNECTION_BAD {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// Collects results until none is left; the last one wins.
-    fn exec_finish(&mut self) -> Option<Box<PgResult>> {
-        let mut last = None;
-        while let Some(res) = self.get_result() {
-            let stop = matches!(
-                res.status(),
-                PGRES_COPY_IN | PGRES_COPY_OUT | PGRES_COPY_BOTH
-            ) || self.status == ConnStatusType::CONNECTION_BAD;
-            last = Some(res);
-            if stop {
-                break;
-            }
-        }
-        last
-    }
-
-    /// PQsendPrepare: Parse + Sync.
-    /// `n_params` is the caller's count (checked as libpq checks it, after the
-    /// connection state); `param_types` holds that many OIDs when it is valid.
-    pub fn send_prepare(
-        &mut self,
-        name: Option<&[u8]>,
-        query: Option<&[u8]>,
-        n_params: i32,
-        param_types: &[u32],
-    ) -> bool {
-        if !self.send_start() {
-            return false;
-        }
-        let Some(name) = name else {
-            self.append_error(msg::NULL_STATEMENT_NAME);
-            return false;
-        };
-        let Some(query) = query else {
-            self.append_error(msg::NULL_COMMAND);
-            return false;
-        };
-        if !self.param_count_ok(n_params) {
-            return false;
-        }
-        frontend::parse(&mut self.output, name, query, param_types);
-        frontend::sync(&mut self.output);
-        self.start_extended(QueryClass::Prepare, query)
-    }
-
-    /// PQsendDescribePrepared / PQsendDescribePortal (Describe + Sync) and
-    /// PQsendClosePrepared / PQsendClosePortal (Close + Sync): `kind` is b'S'
-    /// or b'P'; a NULL name is the unnamed one.
-    pub fn send_typed(&mut self, class: QueryClass, kind: u8, name: Option<&[u8]>) -> bool {
-        if !self.send_start() {
-            return false;
-        }
-        let name = name.unwrap_or(b"");
-        match class {
-            QueryClass::Close => frontend::close(&mut self.output, kind, name),
-            _ => frontend::describe(&mut self.output, kind, name),
-        }
-        frontend::sync(&mut self.output);
-        self.start_extended(class, b"")
-    }
-
-    /// PQsendQueryParams: Parse of the unnamed statement, then as
-    /// [`Self::send_query_prepared`]. `n_params` is the caller's count;
-    /// `param_types` and `params` hold that many entries when it is valid
-    /// (`param_types` may be empty: all inferred by the server).
-    pub fn send_query_params(
-        &mut self,
-        command: Option<&[u8]>,
-        n_params: i32,
-        param_types: &[u32],
-        params: &[Param<'_>],
-        formats: &[i16],
-        result_format: i32,
-    ) -> bool {
-        if !self.send_start() {
-            return false;
-        }
-        let Some(command) = command else {
-            self.append_error(msg::NULL_COMMAND);
-            return false;
-        };
-        if !self.param_count_ok(n_params) {
-            return false;
-        }
-        self.send_query_guts(
-            Some(command),
-            b"",
-            param_types,
-            params,
-            formats,
-            result_format,
-        )
-    }
-
-    /// PQsendQueryPrepared: Bind + Describe portal + Execute + Sync of a
-    /// prepared statement. `formats` is empty when the caller gave none.
-    pub fn send_query_prepared(
-        &mut self,
-        statement: Option<&[u8]>,
-        n_params: i32,
-        params: &[Param<'_>],
-        formats: &[i16],
-        result_format: i32,
-    ) -> bool {
-        if !self.send_start() {
-            return false;
-        }
-        let Some(statement) = statement else {
-            self.append_error(msg::NULL_STATEMENT_NAME);
-            return false;
-        };
-        if !self.param_count_ok(n_params) {
-            return false;
-        }
-        self.send_query_guts(None, statement, &[], params, formats, result_format)
-    }
-
-    fn param_count_ok(&mut self, n_params: i32) -> bool {
-        let max = crate::ffi::types::PQ_QUERY_PARAM_MAX_LIMIT;
-        if !(0..=max).contains(&n_params) {
-            self.append_error(&msg::param_count_range(max));
-            return false;
-        }
-        true
-    }
-
-    /// Queues [Parse,] Bind, Describe portal, Execute, Sync and sends them in
-    /// one write (libpq's PQsendQueryGuts). Nothing is queued on failure.
-    fn send_query_guts(
-        &mut self,
-        command: Option<&[u8]>,
-        statement: &[u8],
-        param_types: &[u32],
-        params: &[Param<'_>],
-        formats: &[i16],
-        result_format: i32,
-    ) -> bool {
-        let mut values = Vec::with_capacity(params.len());
-        for p in params {
-            match *p {
-                Param::Null => values.push(None),
-                Param::Text(v) | Param::Binary(v) => values.push(Some(v)),
-                Param::BinaryWithoutLength => {
-                    self.append_error(msg::BINARY_PARAM_WITHOUT_LENGTH);
-                    return false;
-                }
-                // libpq would copy "length" bytes from before the value
-                // (and crash); the output buffer can't take a negative size.
-                Param::BinaryBadLength => {
-                    self.append_error(msg::OUTPUT_BUFFER_ALLOC);
-                    return false;
-                }
-            }
-        }
-        // libpq's output buffer is sized by an int: it refuses to grow past
-        // INT_MAX, and a message length word can't say more.
-        let bind_len = frontend::bind_len(statement, formats.len(), &values);
-        let parse_len = command.map_or(0, |c| {
-            1 + 4 + statement.len() + c.len() + 2 + 2 + 4 * param_types.len()
-        });
-        if self.output.len() + parse_len + bind_len + 64 > i32::MAX as usize {
-            self.append_error(msg::OUTPUT_BUFFER_ALLOC);
-            return false;
-        }
-        if let Some(command) = command {
-            frontend::parse(&mut self.output, statement, command, param_types);
-        }
-        frontend::bind(
-            &mut self.output,
-            statement,
-            formats,
-            &values,
-            result_format as i16,
-        );
-        frontend::describe(&mut self.output, b'P', b"");
-        frontend::execute(&mut self.output, 0);
-        frontend::sync(&mut self.output);
-        self.start_extended(QueryClass::Extended, command.unwrap_or(b""))
-    }
-
-    fn start_extended(&mut self, class: QueryClass, query: &[u8]) -> bool {
-        self.query_class = class;
-        self.last_query.clear();
-        self.last_query.extend_from_slice(query);
-        if self.send_flush().is_err() {
-            return false;
-        }
-        self.async_status = AsyncStatus::Busy;
-        self.command_queued = true;
-        true
-    }
-
-    /// PQprepare, PQdescribePrepared and friends: send, then wait for the last result.
-    pub fn exec_extended(&mut self, send: impl FnOnce(&mut Self) -> bool) -> Option<Box<PgResult>> {
-        if !self.exec_start() || !send(self) {
-            return None;
-        }
-        self.exec_finish()
-    }
-
-    /// PQputCopyData: queues one chunk of COPY FROM STDIN data. 1 queued, 0
-    /// would block (non-blocking mode), -1 error.
-    pub fn put_copy_data(&mut self, data: &[u8]) -> i32 {
-        if !matches!(
-            self.async_status,
-            AsyncStatus::CopyIn | AsyncStatus::CopyBoth
-        ) {
-            self.append_error(msg::NO_COPY_IN_PROGRESS);
-            return -1;
-        }
-        // Notices and notifications that arrived meanwhile are handled now.
-        self.parse_input();
-        if data.is_empty() {
-            return 1;
-        }
-        const FLUSH_AT: usize = 8192;
-        if self.output.len() + data.len() + 5 > FLUSH_AT {
-            match self.flush_nonblocking() {
-                Err(()) => return -1,
-                Ok(false) if self.nonblocking && self.output.len() > 4 * FLUSH_AT => return 0,
-                Ok(_) => {}
-            }
-        }
-        frontend::copy_data(&mut self.output, data);
-        if self.output.len() >= FLUSH_AT {
-            let flushed = if self.nonblocking {
-                self.flush_nonblocking().map(|_| ())
-            } else {
-                self.flush_blocking()
-            };
-            if flushed.is_err() {
-                return -1;
-            }
-        }
-        1
-    }
-
-    /// PQgetCopyData: the next row of COPY TO STDOUT. Ok(Some(bytes)) a row,
-    /// Ok(None) nothing yet (async), Err(-1) the COPY ended, Err(-2) error.
-    pub fn get_copy_data(&mut self, wait: bool) -> Result<Option<Vec<u8>>, i32> {
-        if !matches!(
-            self.async_status,
-            AsyncStatus::CopyOut | AsyncStatus::CopyBoth
-        ) {
-            self.append_error(msg::NO_COPY_IN_PROGRESS);
-            return Err(-2);
-        }
-        loop {
-            match backend::frame(self.input.unread()) {
-                Frame::Message { tag, len } => match tag {
-                    b'd' => {
-                        let row = self.input.unread()[5..5 + len].to_vec();
-                        self.input.consume(5 + len);
-                        if !row.is_empty() {
-                            return Ok(Some(row));
-                        }
-                    }
-                    b'A' | b'N' | b'S' => {
-                        if !self.process_message(tag, len) {
-                            return Err(-2);
-                        }
-                        self.input.consume(5 + len);
-                    }
-                    b'c' => {
-                        self.input.consume(5 + len);
-                        self.async_status = if self.async_status == AsyncStatus::CopyBoth {
-                            AsyncStatus::CopyIn
-                        } else {
-                            AsyncStatus::Busy
-                        };
-                        return Err(-1);
-                    }
-                    _ => {
-                        // Anything else ends the COPY; PQgetResult reads it.
-                        self.async_status = AsyncStatus::Busy;
-                        return Err(-1);
-                    }
-                },
-                Frame::Invalid { tag } => {
-                    let unread = self.input.unread();
-                    let word = i32::from_be_bytes([unread[1], unread[2], unread[3], unread[4]]);
-                    self.handle_sync_loss(tag, word);
-                    return Err(-2);
-                }
-                Frame::Incomplete(need) => {
-                    if !wait {
-                        // As libpq: the caller reads with PQconsumeInput.
-                        return Ok(None);
-                    }
-                    if self.wait_socket(true, false, None).is_err()
-                        || matches!(self.read_data(need), ReadOutcome::Failed)
-                    {
-                        return Err(-2);
-                    }
-                }
-            }
-        }
-    }
-
-    /// PQputCopyEnd: ends COPY FROM STDIN, or fails it with `error`.
-    pub fn put_copy_end(&mut self, error: Option<&str>) -> i32 {
-        if !matches!(
-            self.async_status,
-            AsyncStatus::CopyIn | AsyncStatus::CopyBoth
-        ) {
-            self.append_error(msg::NO_COPY_IN_PROGRESS);
-            return -1;
-        }
-        match error {
-            Some(text) => frontend::copy_fail(&mut self.output, text.as_bytes()),
-            None => frontend::copy_done(&mut self.output),
-        }
-        self.async_status = AsyncStatus::Busy;
-        if self.send_flush().is_err() {
-            return -1;
-        }
-        1
-    }
-
     /// PQgetResult: the next result, waiting for it; None when the command
     /// is done. The result is boxed at its final address before the event
     /// procs hear of it (PGEVT_RESULTCREATE), as they may keep the pointer.
@@ -446,6 +38,8 @@ impl Connection {
     fn next_result(&mut self) -> Option<PgResult> {
         self.parse_input();
         while self.async_status == AsyncStatus::Busy {
+            // Send what is still queued (the server may be waiting for it),
+            // then wait for input.
             let failed = self.flush_blocking().is_err()
                 || self.wait_socket(true, false, None).is_err()
                 || matches!(self.read_data(0), ReadOutcome::Failed);
@@ -458,12 +52,32 @@ impl Connection {
         }
         match self.async_status {
             AsyncStatus::Idle => None,
+            AsyncStatus::PipelineIdle => {
+                // The NULL that ends one command's results; the next
+                // command's come on the next call.
+                self.pipeline_process_queue();
+                None
+            }
             AsyncStatus::Ready => {
-                // A simple query's entry is retired at ReadyForQuery (its
-                // string may hold more statements); the others' with their result.
-                if self.query_class != QueryClass::Simple {
-                    self.command_queued = false;
+                let res = self.take_result();
+                // A partial chunk handed out while the rest of the command's
+                // result (restored from saved_result) is still to come.
+                if self.result.is_some() {
+                    return Some(res);
                 }
+                self.advance_queue(false, res.status() == PGRES_PIPELINE_SYNC);
+                if self.pipeline != PQ_PIPELINE_OFF {
+                    self.async_status = AsyncStatus::PipelineIdle;
+                    // No NULL after a pipeline's sync result.
+                    if res.status() == PGRES_PIPELINE_SYNC {
+                        self.pipeline_process_queue();
+                    }
+                } else {
+                    self.async_status = AsyncStatus::Busy;
+                }
+                Some(res)
+            }
+            AsyncStatus::ReadyMore => {
                 let res = self.take_result();
                 self.async_status = AsyncStatus::Busy;
                 Some(res)
@@ -475,11 +89,67 @@ impl Connection {
         }
     }
 
-    /// The COPY result: the one CopyInResponse/CopyOutResponse made, or a fresh one.
+    /// The COPY result: the one CopyInResponse/CopyOutResponse made, or a
+    /// fresh one; an error result when the connection is gone.
     fn copy_result(&mut self, status: ExecStatusType) -> PgResult {
+        if self.status != ConnStatusType::CONNECTION_OK {
+            self.save_error_result();
+            self.async_status = AsyncStatus::Idle;
+            return self.take_result();
+        }
         match self.result.take() {
             Some(res) if res.status() == status => res,
-            _ => self.make_empty_result(status),
+            other => {
+                self.result = other;
+                self.make_empty_result(status)
+            }
+        }
+    }
+
+    /// The kind of command whose results are being read.
+    fn head_class(&self) -> Option<QueryClass> {
+        self.cmd_queue.front().map(|c| c.class)
+    }
+
+    /// Retires the command at the head of the queue once all its results
+    /// are in (libpq's pqCommandQueueAdvance): a simple query at
+    /// ReadyForQuery, a pipeline's Sync with its sync result.
+    pub(crate) fn advance_queue(&mut self, ready_for_query: bool, got_sync: bool) {
+        match self.cmd_queue.front().map(|c| c.class) {
+            None => {}
+            Some(QueryClass::Simple) if !ready_for_query => {}
+            Some(QueryClass::Sync) if !got_sync => {}
+            Some(_) => {
+                self.cmd_queue.pop_front();
+            }
+        }
+    }
+
+    /// In pipeline mode, moves on to the results of the next queued command
+    /// (libpq's pqPipelineProcessQueue).
+    pub(crate) fn pipeline_process_queue(&mut self) {
+        match self.async_status {
+            AsyncStatus::Idle if !self.cmd_queue.is_empty() => {
+                self.async_status = AsyncStatus::PipelineIdle
+            }
+            AsyncStatus::PipelineIdle => {}
+            _ => return,
+        }
+        // Each command sets its own result mode.
+        self.partial = PartialMode::Off;
+        let Some(next) = self.cmd_queue.front().map(|c| c.class) else {
+            self.async_status = AsyncStatus::Idle;
+            return;
+        };
+        // What PQsendQueryStart didn't do for a queued command.
+        self.clear_error();
+        self.clear_async_result();
+        if self.pipeline == PQ_PIPELINE_ABORTED && next != QueryClass::Sync {
+            // The server skips it until the Sync: say so without waiting.
+            self.result = Some(self.new_result(PGRES_PIPELINE_ABORTED));
+            self.async_status = AsyncStatus::Ready;
+        } else {
+            self.async_status = AsyncStatus::Busy;
         }
     }
 
@@ -501,27 +171,6 @@ impl Connection {
     pub fn next_notification(&mut self) -> Option<Notification> {
         self.parse_input();
         self.notifications.pop_front()
-    }
-
-    /// PQsetClientEncoding.
-    pub fn set_client_encoding(&mut self, encoding: &str) -> i32 {
-        if self.status != ConnStatusType::CONNECTION_OK {
-            return -1;
-        }
-        let encoding = if encoding == "auto" {
-            crate::encoding::encoding_from_locale()
-        } else {
-            encoding
-        };
-        // libpq builds this query in a 128-byte buffer and refuses longer names.
-        if encoding.len() + 29 > 128 {
-            return -1;
-        }
-        let sql = msg::set_client_encoding_query(encoding);
-        match self.exec(Some(sql.as_bytes())) {
-            Some(res) if res.status() == PGRES_COMMAND_OK => 0,
-            _ => -1,
-        }
     }
 
     /// Turns complete messages in the input buffer into state and results
@@ -560,7 +209,7 @@ impl Connection {
                 if tag == b'T'
                     && self.result.is_some()
                     && !self.has_failed_result()
-                    && self.query_class != QueryClass::Describe
+                    && self.head_class() != Some(QueryClass::Describe)
                 {
                     // A second RowDescription starts another result: hand out this one first.
                     self.async_status = AsyncStatus::Ready;
@@ -598,7 +247,7 @@ impl Connection {
     }
 
     /// Handles one whole message; false when its contents disagree with its length.
-    fn process_message(&mut self, tag: u8, len: usize) -> bool {
+    pub(crate) fn process_message(&mut self, tag: u8, len: usize) -> bool {
         // Copy the body out of the input buffer only for messages that need
         // &mut self with the body at hand; DataRow is read in place.
         match tag {
@@ -631,7 +280,7 @@ impl Connection {
             }
             b'C' => {
                 let Some(tag) = r.cstr() else { return false };
-                if self.result.is_none() && !self.error_result {
+                if !self.has_pending_result() {
                     self.result = Some(self.new_result(PGRES_COMMAND_OK));
                 }
                 if let Some(res) = self.result.as_mut() {
@@ -641,7 +290,7 @@ impl Connection {
                 r.remaining() == 0
             }
             b'I' => {
-                if self.result.is_none() && !self.error_result {
+                if !self.has_pending_result() {
                     self.result = Some(self.new_result(PGRES_EMPTY_QUERY));
                 }
                 self.async_status = AsyncStatus::Ready;
@@ -655,8 +304,16 @@ impl Connection {
                     b'E' => PGTransactionStatusType::PQTRANS_INERROR,
                     _ => PGTransactionStatusType::PQTRANS_UNKNOWN,
                 };
-                self.async_status = AsyncStatus::Idle;
-                self.command_queued = false;
+                if self.pipeline != PQ_PIPELINE_OFF {
+                    // The answer to a pipeline's Sync: a result of its own,
+                    // and the pipeline works again.
+                    self.result = Some(self.new_result(PGRES_PIPELINE_SYNC));
+                    self.pipeline = PQ_PIPELINE_ON;
+                    self.async_status = AsyncStatus::Ready;
+                } else {
+                    self.advance_queue(true, false);
+                    self.async_status = AsyncStatus::Idle;
+                }
                 r.remaining() == 0
             }
             b'S' => {
@@ -678,7 +335,7 @@ impl Connection {
                 }
                 match backend::row_description(&body) {
                     Some(fields) => {
-                        let describing = self.query_class == QueryClass::Describe;
+                        let describing = self.head_class() == Some(QueryClass::Describe);
                         // A Describe's RowDescription completes the result that
                         // ParameterDescription started.
                         let mut res = match self.result.take() {
@@ -703,9 +360,11 @@ impl Connection {
                     b'H' => (PGRES_COPY_OUT, AsyncStatus::CopyOut),
                     _ => (PGRES_COPY_BOTH, AsyncStatus::CopyBoth),
                 };
-                let (Some(_format), Some(n)) = (r.u8(), r.i16()) else {
+                let (Some(format), Some(n)) = (r.u8(), r.i16()) else {
                     return false;
                 };
+                self.copy_binary = format != 0;
+                self.copy_already_done = 0;
                 let mut formats = Vec::new();
                 for _ in 0..n.max(0) {
                     let Some(f) = r.i16() else { return false };
@@ -735,8 +394,8 @@ impl Connection {
                 true
             }
             b'1' => {
-                if self.query_class == QueryClass::Prepare {
-                    if self.result.is_none() && !self.error_result {
+                if self.head_class() == Some(QueryClass::Prepare) {
+                    if !self.has_pending_result() {
                         self.result = Some(self.new_result(PGRES_COMMAND_OK));
                     }
                     self.async_status = AsyncStatus::Ready;
@@ -759,8 +418,8 @@ impl Connection {
                 r.remaining() == 0
             }
             b'n' => {
-                if self.query_class == QueryClass::Describe {
-                    if self.result.is_none() && !self.error_result {
+                if self.head_class() == Some(QueryClass::Describe) {
+                    if !self.has_pending_result() {
                         self.result = Some(self.new_result(PGRES_COMMAND_OK));
                     }
                     self.async_status = AsyncStatus::Ready;
@@ -768,8 +427,8 @@ impl Connection {
                 true
             }
             b'3' => {
-                if self.query_class == QueryClass::Close {
-                    if self.result.is_none() && !self.error_result {
+                if self.head_class() == Some(QueryClass::Close) {
+                    if !self.has_pending_result() {
                         self.result = Some(self.new_result(PGRES_COMMAND_OK));
                     }
                     self.async_status = AsyncStatus::Ready;
@@ -786,21 +445,57 @@ impl Connection {
         }
     }
 
-    /// A DataRow: one copy into the result's arena, straight from the input buffer.
+    /// A DataRow: one copy into the result's arena, straight from the input
+    /// buffer (libpq's getAnotherTuple and pqRowProcessor).
     fn process_data_row(&mut self, len: usize) -> bool {
         let tuples = self
             .result
             .as_ref()
             .is_some_and(|r| matches!(r.status(), PGRES_TUPLES_OK | PGRES_TUPLES_CHUNK));
-        if tuples {
-            let body = &self.input.unread()[5..5 + len];
-            let outcome = self.result.as_mut().map(|res| res.add_row(body));
-            if let Some(Err(text)) = outcome {
-                self.fail_result(text);
+        if !tuples {
+            if !self.has_failed_result() {
+                self.append_error(msg::D_WITHOUT_T);
+                self.save_error_result();
             }
-        } else if !self.has_failed_result() {
-            self.append_error(msg::D_WITHOUT_T);
-            self.save_error_result();
+            return true;
+        }
+        // In a partial mode the rows go to a copy of the result (without
+        // rows), handed out when full; the original is kept for the next one.
+        let max_rows = match self.partial {
+            PartialMode::Off => None,
+            PartialMode::SingleRow => Some(1),
+            PartialMode::Chunked(n) => Some(n),
+        };
+        if max_rows.is_some() && self.saved_result.is_none() {
+            use crate::ffi::types::{PG_COPYRES_ATTRS, PG_COPYRES_EVENTS, PG_COPYRES_NOTICEHOOKS};
+            let base = self.result.take();
+            let copy = base.as_ref().and_then(|r| {
+                r.copy(PG_COPYRES_ATTRS | PG_COPYRES_EVENTS | PG_COPYRES_NOTICEHOOKS)
+            });
+            let Some(mut partial) = copy else {
+                self.result = base;
+                self.fail_result(crate::messages::result::OUT_OF_MEMORY_FOR_RESULT);
+                return true;
+            };
+            partial.set_status(if self.partial == PartialMode::SingleRow {
+                PGRES_SINGLE_TUPLE
+            } else {
+                PGRES_TUPLES_CHUNK
+            });
+            self.saved_result = base;
+            self.result = Some(partial);
+        }
+        let body = &self.input.unread()[5..5 + len];
+        let outcome = self.result.as_mut().map(|res| res.add_row(body));
+        match outcome {
+            Some(Err(text)) => self.fail_result(text),
+            Some(Ok(())) => {
+                let rows = self.result.as_ref().map_or(0, |r| r.ntuples() as usize);
+                if max_rows.is_some_and(|max| rows >= max) {
+                    self.async_status = AsyncStatus::ReadyMore;
+                }
+            }
+            None => {}
         }
         true
     }
@@ -813,7 +508,7 @@ impl Connection {
     }
 
     /// libpq's handleSyncLoss: the stream can't be trusted any more.
-    fn handle_sync_loss(&mut self, tag: u8, len: i32) {
+    pub(crate) fn handle_sync_loss(&mut self, tag: u8, len: i32) {
         self.append_error(&msg::lost_sync(tag, len));
         self.save_error_result();
         self.async_status = AsyncStatus::Ready;
@@ -868,8 +563,10 @@ impl Connection {
                 self.last_sqlstate.copy_from_slice(state);
             }
         }
-        let query = (field(b'P').is_some() && !self.last_query.is_empty())
-            .then_some(self.last_query.as_slice());
+        let head_query = self.cmd_queue.front().map(|c| c.query.clone());
+        let query = head_query
+            .as_deref()
+            .filter(|q| field(b'P').is_some() && !q.is_empty());
         let text = crate::errfmt::build_error_message(
             &field,
             query,
@@ -883,8 +580,12 @@ impl Connection {
             res.set_error_query(q);
         }
         if is_error {
+            // In a pipeline, the commands up to the next Sync are skipped.
+            if self.pipeline != PQ_PIPELINE_OFF {
+                self.pipeline = PQ_PIPELINE_ABORTED;
+            }
+            self.clear_async_result();
             self.result = Some(res);
-            self.error_result = false;
             self.error.append(&text);
         } else {
             let hooks = self.hooks;
