@@ -365,6 +365,7 @@ extern int PQserverVersion(const PGconn *conn);
 extern char *PQerrorMessage(const PGconn *conn);
 extern int PQsocket(const PGconn *conn);
 extern int PQbackendPID(const PGconn *conn);
+extern PGpipelineStatus PQpipelineStatus(const PGconn *conn);
 extern int PQconnectionNeedsPassword(const PGconn *conn);
 extern int PQconnectionUsedPassword(const PGconn *conn);
 extern int PQconnectionUsedGSSAPI(const PGconn *conn);
@@ -468,6 +469,8 @@ extern int PQsendQueryPrepared(PGconn *conn,
                                const int *param_lengths,
                                const int *param_formats,
                                int result_format);
+extern int PQsetSingleRowMode(PGconn *conn);
+extern int PQsetChunkedRowsMode(PGconn *conn, int chunk_size);
 extern PGresult *PQgetResult(PGconn *conn);
 
 /* Routines for managing an asynchronous query */
@@ -475,6 +478,11 @@ extern int PQisBusy(PGconn *conn);
 extern int PQconsumeInput(PGconn *conn);
 
 /* Routines for pipeline mode management */
+extern int PQenterPipelineMode(PGconn *conn);
+extern int PQexitPipelineMode(PGconn *conn);
+extern int PQpipelineSync(PGconn *conn);
+extern int PQsendFlushRequest(PGconn *conn);
+extern int PQsendPipelineSync(PGconn *conn);
 
 /* LISTEN/NOTIFY support */
 extern PGnotify *PQnotifies(PGconn *conn);
@@ -485,8 +493,14 @@ extern int PQputCopyEnd(PGconn *conn, const char *errormsg);
 extern int PQgetCopyData(PGconn *conn, char **buffer, int async);
 
 /* Deprecated routines for copy in/out */
+extern int PQgetline(PGconn *conn, char *string, int length);
+extern int PQputline(PGconn *conn, const char *string);
+extern int PQgetlineAsync(PGconn *conn, char *buffer, int bufsize);
+extern int PQputnbytes(PGconn *conn, const char *buffer, int nbytes);
+extern int PQendcopy(PGconn *conn);
 
 /* Set blocking/nonblocking connection to the backend */
+extern int PQsetnonblocking(PGconn *conn, int arg);
 extern int PQisnonblocking(const PGconn *conn);
 extern int PQisthreadsafe(void);
 extern PGPing PQping(const char *conninfo);
@@ -495,6 +509,7 @@ extern PGPing PQpingParams(const char *const *keywords,
                            int expand_dbname);
 
 /* Force the write buffer to be written (or at least try) */
+extern int PQflush(PGconn *conn);
 
 /*
  * "Fast path" interface --- not really recommended for application
@@ -636,8 +651,10 @@ extern int lo_export(PGconn *conn, Oid lobjId, const char *filename);
 extern int PQlibVersion(void);
 
 /* Poll a socket for reading and/or writing with an optional timeout */
+extern int PQsocketPoll(int sock, int for_read, int for_write, pg_usec_time_t end_time);
 
 /* Get current time in the form PQsocketPoll wants */
+extern pg_usec_time_t PQgetCurrentTimeUSec(void);
 
 /* Determine length of multibyte encoded char at *s */
 extern int PQmblen(const char *s, int encoding);

@@ -130,11 +130,14 @@ impl Connection {
         result_is_int: bool,
         buf_size: Option<usize>,
     ) -> Option<FastCall> {
-        self.clear_error();
+        self.begin_operation();
+        if self.pipeline != crate::ffi::types::PGpipelineStatus::PQ_PIPELINE_OFF {
+            self.append_error(&crate::messages::conn::not_in_pipeline_mode("PQfn"));
+            return None;
+        }
         if self.sock.is_none()
             || self.async_status != AsyncStatus::Idle
-            || self.result.is_some()
-            || self.error_result
+            || self.has_pending_result()
         {
             self.append_error(msg::CONNECTION_IN_WRONG_STATE);
             return None;

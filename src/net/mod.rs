@@ -394,3 +394,38 @@ pub fn strerror(err: &io::Error) -> String {
         None => err.to_string(),
     }
 }
+
+/// libpq's PQsocketPoll: one poll(2) on `fd` until `end_time`
+/// (microseconds since the epoch; -1 forever, 0 no wait). poll's answer:
+/// >0 ready, 0 timed out, -1 failed (errno set). No direction: 0 at once.
+pub fn socket_poll(fd: RawFd, read: bool, write: bool, end_time: i64) -> i32 {
+    if !read && !write {
+        return 0;
+    }
+    let mut events = libc::POLLERR;
+    if read {
+        events |= libc::POLLIN;
+    }
+    if write {
+        events |= libc::POLLOUT;
+    }
+    let timeout_ms = match end_time {
+        -1 => -1,
+        0 => 0,
+        t => ((t - now_usec()).max(0) / 1000).min(i32::MAX as i64) as i32,
+    };
+    let mut pfd = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd, for the duration of the call.
+    unsafe { libc::poll(&mut pfd, 1, timeout_ms) }
+}
+
+/// Microseconds since the Unix epoch (libpq's PQgetCurrentTimeUSec).
+pub fn now_usec() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as i64)
+}
