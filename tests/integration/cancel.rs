@@ -254,3 +254,32 @@ fn scram_verifier_from_the_server_setting_logs_in() {
     c.exec(&format!("alter role {user} password '{hash}'"));
     Conn::ok(&server().tcp(user, &format!("password={pw}")));
 }
+
+/// PQcancel from a SIGALRM handler (libpq documents it as safe there: it
+/// allocates nothing and makes only async-signal-safe system calls) and
+/// from a second thread, in a C program on our library.
+#[test]
+fn cancel_from_a_signal_handler_and_a_thread() {
+    let exe = crate::support::compile_c_with(
+        std::path::Path::new("tests/c/cancel_async.c"),
+        crate::support::Header::Ours,
+        &["-lpthread"],
+    );
+    let conninfo = server().unix(TRUST_USER, "");
+    for mode in ["signal", "thread"] {
+        let started = Instant::now();
+        let out = crate::support::run_with_lib(
+            &exe,
+            Some(&crate::support::lib_dir()),
+            &[&conninfo, mode],
+            &[],
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{mode}: {}\n{text}", out.status);
+        assert_eq!(
+            text, "status: PGRES_FATAL_ERROR\nsqlstate: 57014\nPQcancel: 1, errbuf: \"\"\n",
+            "{mode}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10), "{mode}");
+    }
+}
