@@ -19,4 +19,5 @@ mod password;
 mod print;
 mod psql;
 mod readme;
+mod replication;
 mod util;

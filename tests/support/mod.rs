@@ -540,7 +540,10 @@ fn init_and_start(
          log_min_error_statement = panic\n\
          log_line_prefix = '%m [%p] %q%u@%d '\n\
          password_encryption = 'scram-sha-256'\n\
-         max_connections = 100\n",
+         max_connections = 100\n\
+         wal_level = logical\n\
+         max_wal_senders = 10\n\
+         max_replication_slots = 10\n",
         sock.display()
     );
     let mut f = fs::OpenOptions::new()
