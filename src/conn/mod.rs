@@ -12,10 +12,8 @@ mod query;
 use std::ffi::{CStr, CString};
 use std::time::Instant;
 
-use bytes::BytesMut;
-
 pub use buffer::ErrorBuffer;
-use buffer::InputBuffer;
+use buffer::{InputBuffer, OutputBuffer};
 
 use crate::conninfo::{ConnOptions, ConnectPlan};
 use crate::ffi::notice::NoticeHooks;
@@ -73,7 +71,7 @@ pub struct Connection {
     pub(crate) connect: connect::ConnectState,
     pub(crate) sock: Option<Socket>,
     pub(crate) input: InputBuffer,
-    pub(crate) output: BytesMut,
+    pub(crate) output: OutputBuffer,
 
     pub(crate) params: Vec<(CString, CString)>,
     pub(crate) backend_pid: i32,
@@ -116,6 +114,7 @@ pub struct Connection {
 impl Connection {
     /// A connection that has not started: options parsed (or the parse error recorded).
     pub fn new(parsed: Result<ConnOptions, String>) -> Self {
+        let (input, output) = buffer::new_buffers(16 * 1024);
         let mut conn = Connection {
             options: ConnOptions::default(),
             options_valid: false,
@@ -128,8 +127,8 @@ impl Connection {
             error_result: false,
             connect: connect::ConnectState::default(),
             sock: None,
-            input: InputBuffer::default(),
-            output: BytesMut::with_capacity(16 * 1024),
+            input,
+            output,
             params: Vec::new(),
             backend_pid: 0,
             cancel_key: Vec::new(),

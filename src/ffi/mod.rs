@@ -29,6 +29,7 @@ pub mod print;
 pub mod result;
 pub mod ssl;
 pub mod status;
+pub mod trace;
 pub mod types;
 
 pub use cancel::*;
@@ -48,4 +49,5 @@ pub use print::*;
 pub use result::*;
 pub use ssl::*;
 pub use status::*;
+pub use trace::*;
 pub use types::*;
