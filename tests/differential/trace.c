@@ -18,10 +18,11 @@
  * into the trace stream; PQexecParams with text and binary parameters;
  * PQprepare, PQdescribePrepared, PQexecPrepared, PQclosePrepared (17, looked
  * up with dlsym); COPY FROM STDIN (ended and failed) and TO STDOUT, masked
- * and not; LISTEN/NOTIFY to itself; PQfn through lo_creat and lo_unlink; a
- * ParameterStatus change; the timestamps; PQtrace/PQuntrace/PQsetTraceFlags
- * with NULL arguments, when not tracing, and switching streams; PQfinish
- * while tracing.
+ * and not; 20 KB of COPY data and 300 rows (several writes and reads);
+ * PQsendQuery with PQconsumeInput/PQisBusy/PQgetResult; LISTEN/NOTIFY to
+ * itself; PQfn through lo_creat and lo_unlink; a ParameterStatus change; the
+ * timestamps; PQtrace/PQuntrace/PQsetTraceFlags with NULL arguments, when
+ * not tracing, and switching streams; PQreset and PQfinish while tracing.
  *
  * Environment: as tests/differential/diff.c (DIFF_PORT, DIFF_SOCKDIR,
  * DIFF_DB, DIFF_TRUST_USER, DIFF_PASSWORD_USER/_PW, DIFF_MD5_USER/_PW,
@@ -378,6 +379,67 @@ static void copy(PGconn *c)
 	quiet(c, "DROP TABLE dtrace_t");
 }
 
+static void big_copy_in(PGconn *c)
+{
+	char row[600];
+	PGresult *r;
+	int ok = 1;
+
+	result("PQexec(COPY dtrace_t FROM STDIN)", PQexec(c, "COPY dtrace_t FROM STDIN"));
+	for (int i = 0; i < 40; i++)
+	{
+		int n = snprintf(row, sizeof row, "%d\t", i);
+
+		memset(row + n, 'a' + i % 26, 500);
+		row[n + 500] = '\n';
+		ok &= PQputCopyData(c, row, n + 501) == 1;
+	}
+	out("40 x PQputCopyData: %s\n", ok ? "1" : "failed");
+	out("PQputCopyEnd: %d\n", PQputCopyEnd(c, NULL));
+	while ((r = PQgetResult(c)) != NULL)
+		result("PQgetResult", r);
+}
+
+static void more_data(PGconn *c)
+{
+	PGresult *r;
+	int rows = 0;
+
+	out("\n--- 20 KB of COPY data, then 300 rows of 100 bytes\n");
+	quiet(c, "CREATE TABLE dtrace_t (a int, b text)");
+	begin(c, FLAGS);
+	big_copy_in(c);
+	exec(c, "SELECT i, repeat('y', 100) FROM generate_series(1, 300) i");
+	end(c);
+	quiet(c, "DROP TABLE dtrace_t");
+
+	out("\n--- PQsendQuery, PQconsumeInput, PQisBusy, PQgetResult\n");
+	begin(c, FLAGS);
+	out("PQsendQuery: %d\n", PQsendQuery(c, "SELECT i FROM generate_series(1, 3) i; SELECT 'two'"));
+	for (;;)
+	{
+		struct pollfd p = {PQsocket(c), POLLIN, 0};
+
+		if (!PQisBusy(c))
+		{
+			r = PQgetResult(c);
+			if (r == NULL)
+				break;
+			rows += PQntuples(r);
+			PQclear(r);
+			continue;
+		}
+		poll(&p, 1, 10000);
+		if (!PQconsumeInput(c))
+		{
+			out("PQconsumeInput failed\n");
+			break;
+		}
+	}
+	out("rows: %d\n", rows);
+	end(c);
+}
+
 static void notify(PGconn *c)
 {
 	PGnotify *n;
@@ -510,6 +572,13 @@ static void api(PGconn *c)
 	fclose(a);
 	fclose(b);
 
+	out("\n--- PQreset while tracing\n");
+	begin(c, FLAGS);
+	PQreset(c);
+	out("PQstatus: %s\n", PQstatus(c) == CONNECTION_OK ? "CONNECTION_OK" : "CONNECTION_BAD");
+	exec(c, "SELECT 'after reset'");
+	end(c);
+
 	out("\n--- PQfinish while tracing\n");
 	begin(c, FLAGS);
 	PQfinish(c);
@@ -521,12 +590,20 @@ static void api(PGconn *c)
 static void sec_trace(void)
 {
 	PGconn *c;
+	char *ci = NULL;
 
 	section("trace");
 	startup();
-	c = connect_trust();
+	/* sslmode=disable: PQreset would trace libpq 18's SSLRequest otherwise */
+	if (asprintf(&ci, "host=127.0.0.1 port=%s dbname=%s user=%s application_name=diff_trace "
+				 "sslmode=disable", g_port, g_db, g_trust) < 0)
+		abort();
+	c = PQconnectdb(ci);
+	free(ci);
 	if (PQstatus(c) != CONNECTION_OK)
 	{
+		out("trust connection failed\n");
+		str("PQerrorMessage", PQerrorMessage(c));
 		PQfinish(c);
 		return;
 	}
@@ -535,6 +612,7 @@ static void sec_trace(void)
 	notices(c);
 	extended(c);
 	copy(c);
+	more_data(c);
 	notify(c);
 	fastpath(c);
 	parameter_status(c);
