@@ -413,12 +413,15 @@ typedef void (*pgthreadlock_t)(int acquire);
 
 
 /* === in fe-trace.c === */
+extern void PQtrace(PGconn *conn, FILE *debug_port);
+extern void PQuntrace(PGconn *conn);
 
 /* flags controlling trace output: */
 /* omit timestamps from each line */
 #define PQTRACE_SUPPRESS_TIMESTAMPS (1 << 0)
 /* redact portions of some messages, for testing frameworks */
 #define PQTRACE_REGRESS_MODE (1 << 1)
+extern void PQsetTraceFlags(PGconn *conn, int flags);
 
 /* === in fe-exec.c === */
 

@@ -1,12 +1,20 @@
-//! The connection's byte buffers: the error message text and the input buffer,
-//! and moving bytes between them and the socket.
+//! The connection's byte buffers: the error message text, the input and
+//! output buffers, and moving bytes between them and the socket. Also the
+//! protocol trace (PQtrace), which sees every message queued in the output
+//! buffer and every message consumed from the input buffer.
 
+use std::cell::RefCell;
 use std::ffi::CStr;
 use std::io;
+use std::ops::{Deref, DerefMut};
+use std::rc::Rc;
+
+use bytes::BytesMut;
 
 use super::Connection;
 use crate::ffi::types::ConnStatusType;
 use crate::messages::conn as msg;
+use crate::trace::{TraceSink, Tracer};
 
 /// The connection's error message, kept NUL-terminated so PQerrorMessage can
 /// hand out a pointer to it without copying.
@@ -48,11 +56,34 @@ impl ErrorBuffer {
     }
 }
 
+/// The protocol trace of a connection, shared by its input and output
+/// buffers.
+///
+/// libpq prints a message to the server when it is queued and a message
+/// from the server once it has been processed, so the trace shows them in
+/// the order the client handled them. Here messages to the server are
+/// printed from the output buffer before anything changes it (the next
+/// message queued, a write, a read) and a message from the server when the
+/// input buffer consumes it -- unless messages to the server are queued
+/// and not printed yet: then it waits in `pending` and is printed right
+/// after them.
+#[derive(Debug, Default)]
+struct TraceState {
+    tracer: Option<Tracer>,
+    /// Messages from the server consumed after the unprinted output.
+    pending: Vec<Vec<u8>>,
+    /// The output buffer was handed out for appending since it was last printed.
+    output_unprinted: bool,
+}
+
+type SharedTrace = Rc<RefCell<TraceState>>;
+
 /// Bytes read from the server and not yet parsed: `data[start..]`.
 #[derive(Debug, Default)]
 pub struct InputBuffer {
     data: Vec<u8>,
     start: usize,
+    trace: SharedTrace,
 }
 
 /// Size of one read, and what the buffer shrinks back to after a large message.
@@ -62,7 +93,15 @@ impl InputBuffer {
     pub fn unread(&self) -> &[u8] {
         &self.data[self.start..]
     }
+    /// Drops the first `n` unread bytes: one whole message the engine has
+    /// processed (traced when tracing is on, as libpq's pqParseDone).
     pub fn consume(&mut self, n: usize) {
+        self.trace_message(n);
+        self.skip(n);
+    }
+    /// Drops the first `n` unread bytes without tracing them (a message
+    /// libpq gives up on rather than processes).
+    pub fn skip(&mut self, n: usize) {
         self.start += n;
         if self.start == self.data.len() {
             self.data.clear();
@@ -76,6 +115,28 @@ impl InputBuffer {
         self.data.clear();
         self.start = 0;
     }
+    fn trace_message(&self, n: usize) {
+        let mut state = self.trace.borrow_mut();
+        let TraceState {
+            tracer,
+            pending,
+            output_unprinted,
+        } = &mut *state;
+        let Some(tracer) = tracer.as_mut() else {
+            return;
+        };
+        let Some(message) = self.data.get(self.start..self.start + n) else {
+            return;
+        };
+        if message_len(message) != Some(n) {
+            return;
+        }
+        if *output_unprinted {
+            pending.push(message.to_vec());
+        } else {
+            tracer.received(message);
+        }
+    }
     /// Makes room for at least `want` more bytes (and a whole message of `need` bytes).
     fn reserve(&mut self, need: usize) {
         if self.start > 0 && (self.start >= self.data.len() / 2 || need > self.data.capacity()) {
@@ -86,6 +147,115 @@ impl InputBuffer {
         let want = need.saturating_sub(unread).max(READ_CHUNK / 2);
         self.data.reserve(want);
     }
+}
+
+/// The length of the whole message at the start of `bytes`, when it is all
+/// there: a type byte and a length word, or for the messages without a type
+/// byte (startup, encryption and cancel requests; no type byte is 0) the
+/// length word alone.
+fn message_len(bytes: &[u8]) -> Option<usize> {
+    let (typed, word) = match bytes {
+        [0, ..] => (false, bytes.get(..4)?),
+        _ => (true, bytes.get(1..5)?),
+    };
+    let len = i32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+    let len = usize::try_from(len).ok().filter(|&l| l >= 4)? + usize::from(typed);
+    (len <= bytes.len()).then_some(len)
+}
+
+/// Bytes queued for the server: whole messages, written to the socket by
+/// `flush_*`. Appending goes through `DerefMut` (the message writers of
+/// `protocol::frontend` take a `&mut BytesMut`), which first prints what
+/// is queued when tracing is on.
+#[derive(Debug)]
+pub struct OutputBuffer {
+    buf: BytesMut,
+    /// How many bytes at the start of `buf` the trace has printed.
+    traced: usize,
+    trace: SharedTrace,
+}
+
+impl Deref for OutputBuffer {
+    type Target = BytesMut;
+    fn deref(&self) -> &BytesMut {
+        &self.buf
+    }
+}
+
+impl DerefMut for OutputBuffer {
+    fn deref_mut(&mut self) -> &mut BytesMut {
+        self.print_queued();
+        if let Some(mut state) = self.tracing() {
+            state.output_unprinted = true;
+        }
+        &mut self.buf
+    }
+}
+
+impl OutputBuffer {
+    fn new(capacity: usize, trace: SharedTrace) -> Self {
+        OutputBuffer {
+            buf: BytesMut::with_capacity(capacity),
+            traced: 0,
+            trace,
+        }
+    }
+
+    fn tracing(&self) -> Option<std::cell::RefMut<'_, TraceState>> {
+        let state = self.trace.borrow_mut();
+        state.tracer.is_some().then_some(state)
+    }
+
+    /// Traces the whole messages queued since the last call, then the
+    /// messages from the server consumed after them.
+    fn print_queued(&mut self) {
+        let Some(mut state) = self.tracing() else {
+            return;
+        };
+        let TraceState {
+            tracer,
+            pending,
+            output_unprinted,
+        } = &mut *state;
+        let Some(tracer) = tracer.as_mut() else {
+            return;
+        };
+        let mut at = self.traced.min(self.buf.len());
+        while let Some(len) = message_len(&self.buf[at..]) {
+            tracer.sent(&self.buf[at..at + len]);
+            at += len;
+        }
+        for message in pending.drain(..) {
+            tracer.received(&message);
+        }
+        *output_unprinted = false;
+        drop(state);
+        self.traced = at;
+    }
+
+    /// Forgets what is queued (the connection is closed or lost); libpq
+    /// traced it when it was queued.
+    pub fn clear(&mut self) {
+        self.print_queued();
+        self.buf.clear();
+        self.traced = 0;
+    }
+
+    /// The first `n` bytes went to the socket.
+    fn written(&mut self, n: usize) {
+        let _ = self.buf.split_to(n);
+        self.traced = self.traced.saturating_sub(n);
+    }
+}
+
+/// The connection's buffers, sharing one trace.
+pub(crate) fn new_buffers(output_capacity: usize) -> (InputBuffer, OutputBuffer) {
+    let trace = SharedTrace::default();
+    let input = InputBuffer {
+        trace: trace.clone(),
+        ..Default::default()
+    };
+    (input, OutputBuffer::new(output_capacity, trace))
 }
 
 /// What a read from the socket gave.
@@ -102,6 +272,8 @@ impl Connection {
     /// Reads what the socket has (libpq's pqReadData), growing the buffer for a
     /// message of `need` bytes when the caller knows one is coming.
     pub(crate) fn read_data(&mut self, need: usize) -> ReadOutcome {
+        // What waits to be traced goes out before the program waits on the socket.
+        self.output.print_queued();
         let Some(sock) = &self.sock else {
             self.append_error(msg::NO_CONNECTION);
             return ReadOutcome::Failed;
@@ -151,15 +323,14 @@ impl Connection {
     /// Writes as much of the output buffer as the socket takes. Ok(true) when
     /// everything left, Ok(false) when some remains.
     pub(crate) fn flush_nonblocking(&mut self) -> Result<bool, ()> {
+        self.output.print_queued();
         while !self.output.is_empty() {
             let Some(sock) = &self.sock else {
                 self.append_error(msg::NO_CONNECTION);
                 return Err(());
             };
-            match sock.write(&self.output) {
-                Ok(n) => {
-                    let _ = self.output.split_to(n);
-                }
+            match sock.write(&self.output.buf) {
+                Ok(n) => self.output.written(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
                 Err(e) => {
                     if matches!(e.raw_os_error(), Some(libc::EPIPE) | Some(libc::ECONNRESET)) {
@@ -204,5 +375,167 @@ impl Connection {
     /// in non-blocking mode. Ok(false) when some remains.
     pub(crate) fn flush(&mut self) -> Result<bool, ()> {
         self.send_some(!self.nonblocking)
+    }
+}
+
+/// Protocol tracing: PQtrace, PQuntrace, PQsetTraceFlags.
+impl Connection {
+    /// PQtrace: from now on every message is printed to `sink`, with no
+    /// flags. Messages queued before are not (libpq printed them when they
+    /// were queued, untraced).
+    pub fn trace(&mut self, sink: Box<dyn TraceSink>) {
+        self.untrace();
+        self.output.traced = self.output.buf.len();
+        let mut state = self.output.trace.borrow_mut();
+        state.pending.clear();
+        state.output_unprinted = false;
+        state.tracer = Some(Tracer::new(sink));
+    }
+
+    /// PQuntrace: prints what is due, flushes the sink and stops tracing.
+    pub fn untrace(&mut self) {
+        self.output.print_queued();
+        let mut state = self.output.trace.borrow_mut();
+        if let Some(mut tracer) = state.tracer.take() {
+            tracer.finish();
+        }
+        state.pending.clear();
+    }
+
+    /// PQsetTraceFlags: ignored when not tracing. Messages already handled
+    /// are printed with the flags in force before.
+    pub fn set_trace_flags(&mut self, flags: i32) {
+        self.output.print_queued();
+        if let Some(tracer) = self.output.trace.borrow_mut().tracer.as_mut() {
+            tracer.set_flags(flags);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::frontend;
+    use crate::trace::SUPPRESS_TIMESTAMPS;
+
+    #[derive(Clone, Default)]
+    struct Lines(Rc<RefCell<Vec<u8>>>);
+
+    impl TraceSink for Lines {
+        fn write(&mut self, text: &[u8]) {
+            self.0.borrow_mut().extend_from_slice(text);
+        }
+        fn flush(&mut self) {}
+        fn timestamp(&mut self) -> String {
+            "T".into()
+        }
+    }
+
+    impl Lines {
+        fn text(&self) -> String {
+            String::from_utf8(self.0.borrow().clone()).unwrap()
+        }
+    }
+
+    fn traced() -> (Connection, Lines) {
+        let mut c = Connection::new(Err(String::new()));
+        let lines = Lines::default();
+        c.trace(Box::new(lines.clone()));
+        c.set_trace_flags(SUPPRESS_TIMESTAMPS);
+        (c, lines)
+    }
+
+    /// Bytes as if read from the server.
+    fn arrive(c: &mut Connection, bytes: &[u8]) {
+        c.input.data.extend_from_slice(bytes);
+    }
+
+    const READY: &[u8] = b"Z\0\0\0\x05I";
+
+    #[test]
+    fn messages_queued_before_the_trace_are_not_printed() {
+        let mut c = Connection::new(Err(String::new()));
+        frontend::sync(&mut c.output);
+        let lines = Lines::default();
+        c.trace(Box::new(lines.clone()));
+        c.set_trace_flags(SUPPRESS_TIMESTAMPS);
+        frontend::query(&mut c.output, b"select 1");
+        assert_eq!(lines.text(), "");
+        c.untrace();
+        assert_eq!(lines.text(), "F\t13\tQuery\t \"select 1\"\n");
+        frontend::sync(&mut c.output);
+        c.output.print_queued();
+        assert_eq!(lines.text(), "F\t13\tQuery\t \"select 1\"\n");
+    }
+
+    #[test]
+    fn input_is_printed_when_consumed_once_output_is() {
+        let (mut c, lines) = traced();
+        frontend::query(&mut c.output, b"select 1");
+        c.output.print_queued();
+        arrive(&mut c, READY);
+        c.input.consume(READY.len());
+        assert_eq!(
+            lines.text(),
+            "F\t13\tQuery\t \"select 1\"\nB\t5\tReadyForQuery\t I\n"
+        );
+    }
+
+    #[test]
+    fn input_consumed_behind_queued_output_is_printed_after_it() {
+        let (mut c, lines) = traced();
+        arrive(&mut c, READY);
+        arrive(&mut c, READY);
+        frontend::query(&mut c.output, b"q1");
+        c.input.consume(READY.len());
+        assert_eq!(lines.text(), "");
+        frontend::sync(&mut c.output);
+        c.input.consume(READY.len());
+        // Flushing (here: reading) prints what is due, in libpq's order.
+        assert!(matches!(c.read_data(0), ReadOutcome::Failed));
+        assert_eq!(
+            lines.text(),
+            "F\t7\tQuery\t \"q1\"\nB\t5\tReadyForQuery\t I\nF\t4\tSync\nB\t5\tReadyForQuery\t I\n"
+        );
+    }
+
+    #[test]
+    fn clearing_the_output_prints_it_first() {
+        let (mut c, lines) = traced();
+        frontend::terminate(&mut c.output);
+        c.output.clear();
+        assert_eq!(lines.text(), "F\t4\tTerminate\n");
+        assert!(c.output.is_empty());
+    }
+
+    #[test]
+    fn skipped_and_partial_input_is_not_printed() {
+        let (mut c, lines) = traced();
+        arrive(&mut c, READY);
+        c.input.skip(READY.len());
+        arrive(&mut c, READY);
+        c.input.consume(2);
+        c.input.consume(READY.len() - 2);
+        c.untrace();
+        assert_eq!(lines.text(), "");
+    }
+
+    #[test]
+    fn flags_apply_to_what_is_printed_after_them() {
+        let (mut c, lines) = traced();
+        frontend::sync(&mut c.output);
+        c.set_trace_flags(0);
+        frontend::sync(&mut c.output);
+        c.untrace();
+        assert_eq!(lines.text(), "F\t4\tSync\nT\tF\t4\tSync\n");
+    }
+
+    #[test]
+    fn message_lengths() {
+        assert_eq!(message_len(b"Z\0\0\0\x05I"), Some(6));
+        assert_eq!(message_len(b"Z\0\0\0\x05"), None);
+        assert_eq!(message_len(b"Z\0\0\0\x03"), None);
+        assert_eq!(message_len(b"\0\0\0\x08\x04\xd2\x16\x2fX"), Some(8));
+        assert_eq!(message_len(b"\0\0\0"), None);
     }
 }

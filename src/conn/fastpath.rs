@@ -241,7 +241,7 @@ impl Connection {
                             // Not part of a function call: libpq gives up on the call.
                             self.append_error(&msg::protocol_error_id(other));
                             self.save_error_result();
-                            self.input.consume(5 + body_len);
+                            self.input.skip(5 + body_len);
                             return self.finish_call(len, value);
                         }
                     };

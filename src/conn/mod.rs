@@ -14,10 +14,8 @@ mod send;
 use std::ffi::{CStr, CString};
 use std::time::Instant;
 
-use bytes::BytesMut;
-
 pub use buffer::ErrorBuffer;
-use buffer::InputBuffer;
+use buffer::{InputBuffer, OutputBuffer};
 
 use crate::conninfo::{ConnOptions, ConnectPlan};
 use crate::ffi::notice::NoticeHooks;
@@ -99,7 +97,7 @@ pub struct Connection {
     pub(crate) connect: connect::ConnectState,
     pub(crate) sock: Option<Socket>,
     pub(crate) input: InputBuffer,
-    pub(crate) output: BytesMut,
+    pub(crate) output: OutputBuffer,
 
     pub(crate) params: Vec<(CString, CString)>,
     pub(crate) backend_pid: i32,
@@ -146,6 +144,7 @@ pub struct Connection {
 impl Connection {
     /// A connection that has not started: options parsed (or the parse error recorded).
     pub fn new(parsed: Result<ConnOptions, String>) -> Self {
+        let (input, output) = buffer::new_buffers(16 * 1024);
         let mut conn = Connection {
             options: ConnOptions::default(),
             options_valid: false,
@@ -158,8 +157,8 @@ impl Connection {
             error_result: false,
             connect: connect::ConnectState::default(),
             sock: None,
-            input: InputBuffer::default(),
-            output: BytesMut::with_capacity(16 * 1024),
+            input,
+            output,
             params: Vec::new(),
             backend_pid: 0,
             cancel_key: Vec::new(),

@@ -226,7 +226,8 @@ impl Connection {
                 self.append_error(&msg::length_mismatch(tag));
                 self.save_error_result();
                 self.async_status = AsyncStatus::Ready;
-                self.input.consume(5 + len);
+                // Given up on, not processed: libpq doesn't trace it.
+                self.input.skip(5 + len);
             }
         }
     }

@@ -31,6 +31,7 @@ pub mod print;
 pub mod result;
 pub mod ssl;
 pub mod status;
+pub mod trace;
 pub mod types;
 
 pub use cancel::*;
@@ -52,4 +53,5 @@ pub use print::*;
 pub use result::*;
 pub use ssl::*;
 pub use status::*;
+pub use trace::*;
 pub use types::*;

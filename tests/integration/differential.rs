@@ -62,6 +62,10 @@ const PROGRAMS: &[Program] = &[
         source: "escape.c",
         sections: &["escape", "encodings"],
     },
+    Program {
+        source: "trace.c",
+        sections: &["trace"],
+    },
 ];
 
 /// The program that holds `section`.
@@ -270,6 +274,7 @@ differential_tests! {
     differential_print => "print",
     differential_escape => "escape",
     differential_encodings => "encodings",
+    differential_trace => "trace",
 }
 
 #[test]
