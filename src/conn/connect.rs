@@ -73,8 +73,6 @@ pub struct ConnectState {
     scram: Option<ScramClient>,
     /// A password was sent (cleartext or MD5): the client's part is done.
     client_finished_auth: bool,
-    /// Changes whenever a new address is tried.
-    pub attempt: u64,
     /// The host name lookup being waited for (status CONNECTION_NEEDED).
     resolving: Option<Resolution>,
     /// connect_timeout, when set (at least 2 seconds, as libpq).
@@ -430,7 +428,6 @@ impl Connection {
     /// Forgets the previous attempt's socket and session state.
     fn reset_for_new_attempt(&mut self) {
         self.drop_connection();
-        self.connect.attempt += 1;
         self.connect.deadline = None;
         self.connect.packet_queued = false;
         self.connect.flushing = false;
@@ -517,7 +514,7 @@ impl Connection {
             };
             match resolved {
                 Ok(addrs) if !addrs.is_empty() => {
-                    self.connect.addrs = addrs;
+                    self.set_addresses(addrs);
                     return HostStep::Ready;
                 }
                 Ok(_) => {}
@@ -526,6 +523,16 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// The addresses of the current host, in the order to try them
+    /// (shuffled for load_balance_hosts=random, as libpq does).
+    fn set_addresses(&mut self, mut addrs: Vec<Address>) {
+        if self.plan.as_ref().is_some_and(|p| p.load_balance) {
+            conninfo::shuffle(&mut addrs);
+        }
+        self.connect.addrs = addrs;
+        self.connect.which_addr = 0;
     }
 
     /// The answer of a host name lookup for the current target: its
@@ -537,8 +544,7 @@ impl Connection {
             .unwrap_or_default();
         match answer {
             Ok(addrs) if !addrs.is_empty() => {
-                self.connect.addrs = addrs.into_iter().map(Address::Inet).collect();
-                self.connect.which_addr = 0;
+                self.set_addresses(addrs.into_iter().map(Address::Inet).collect());
             }
             Ok(_) => self.connect.try_next_host = true,
             Err(e) => {
