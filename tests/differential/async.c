@@ -12,10 +12,12 @@
  *
  * Environment: as diff.c (DIFF_PORT, DIFF_SOCKDIR, DIFF_DB,
  * DIFF_TRUST_USER, DIFF_PASSWORD_USER/_PW, DIFF_MD5_USER/_PW,
- * DIFF_SCRAM_USER/_SCRAM_PW). The program keeps a TCP port bound but not
- * listening ({DEADPORT}: refused connections).
+ * DIFF_SCRAM_USER/_SCRAM_PW). The program keeps TCP ports of its own: one
+ * bound but not listening ({DEADPORT}: refused connections), one whose
+ * accept queue it fills ({NOANSWERPORT}: connects never complete), one that
+ * listens and never accepts ({SILENTPORT}: the server never speaks).
  *
- * Masked: the port, the socket directory, the dead port; sockets are
+ * Masked: the port, the socket directory, the program's ports; sockets are
  * printed as "valid" or "-1", backend PIDs as "live"/"0" (and whether they
  * changed). TCP conninfos say sslmode=disable: the npm libpq 18 is built
  * with OpenSSL and would negotiate first (CONNECTION_SSL_STARTUP), libpq-rs
@@ -40,6 +42,7 @@
 #include "common.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -48,6 +51,8 @@
 
 static const char *g_pwuser, *g_pw, *g_md5user, *g_md5pw, *g_scramuser, *g_scrampw;
 static char g_deadport[16];
+static char g_noanswerport[16];	/* accept queue full: connects stay in progress */
+static char g_silentport[16];	/* connects complete, the server never speaks */
 
 /* ---------------------------------------------------------------- names */
 
@@ -103,7 +108,7 @@ static const char *sock_name(int s)
 /* ---------------------------------------------------------------- conninfo templates */
 
 /*
- * %P port, %D dead port, %S socket dir, %B db, %T trust user, %W/%w
+ * %P port, %D dead port, %N no-answer port, %Q silent port, %S socket dir, %B db, %T trust user, %W/%w
  * password user/password, %M/%m md5, %C/%c scram, %% %.
  */
 static char *expand(const char *t)
@@ -129,6 +134,8 @@ static char *expand(const char *t)
 		{
 			case 'P': s = g_port; break;
 			case 'D': s = g_deadport; break;
+			case 'N': s = g_noanswerport; break;
+			case 'Q': s = g_silentport; break;
 			case 'S': s = g_sockdir; break;
 			case 'B': s = g_db; break;
 			case 'T': s = g_trust; break;
@@ -446,6 +453,30 @@ static void section_connpoll(void)
 		drive_print_free(&d);
 		print_outcome(d.handle);
 		PQfinish(d.handle);
+	}
+
+	/*
+	 * connect_timeout in the blocking PQconnectdb (libpq ignores it in poll
+	 * mode, so that cannot be compared): a connect that never completes,
+	 * and a server that never answers the startup packet, then a good host.
+	 */
+	{
+		static const char *const timeouts[] = {
+			"host=127.0.0.1 port=%N connect_timeout=2 sslmode=disable",
+			"host=127.0.0.1,127.0.0.1 port=%Q,%P dbname=%B user=%T connect_timeout=2 sslmode=disable",
+		};
+
+		for (size_t i = 0; i < N_OF(timeouts); i++)
+		{
+			char *ci = expand(timeouts[i]);
+			PGconn *c;
+
+			out("\n--- PQconnectdb(\"%s\")\n", ci);
+			c = PQconnectdb(ci);
+			print_outcome(c);
+			PQfinish(c);
+			free(ci);
+		}
 	}
 
 	/* Many connections at once, one poll(2) loop; transcripts in order. */
@@ -902,9 +933,65 @@ static const struct program_section sections[] = {
 	{"cancelapi", section_cancelapi, 1},
 };
 
+/* A listening TCP port on 127.0.0.1 that is never accepted from; its
+ * number goes into `port`, masked as `mask`. */
+static int listening_port(int backlog, char *port, const char *mask)
+{
+	struct sockaddr_in sa;
+	socklen_t sl = sizeof sa;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *) &sa, sizeof sa) != 0 || listen(fd, backlog) != 0 ||
+		getsockname(fd, (struct sockaddr *) &sa, &sl) != 0)
+	{
+		perror(PROGRAM ": listening port");
+		exit(2);
+	}
+	snprintf(port, 16, "%d", ntohs(sa.sin_port));
+	add_mask(port, mask, 1);
+	return fd;
+}
+
+/* Connects to `port` until a connect no longer completes (the accept queue
+ * is full, further SYNs are dropped); returns how many sockets it keeps. */
+static int fill_accept_queue(const char *port, int *fds, int max)
+{
+	struct sockaddr_in sa;
+	int n = 0;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sa.sin_port = htons(atoi(port));
+	while (n < max)
+	{
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		struct pollfd p = {fd, POLLOUT, 0};
+		int err = 0;
+		socklen_t el = sizeof err;
+
+		if (connect(fd, (struct sockaddr *) &sa, sizeof sa) != 0 && errno != EINPROGRESS)
+		{
+			close(fd);
+			break;
+		}
+		if (poll(&p, 1, 300) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) != 0 || err != 0)
+		{
+			close(fd);
+			return n;
+		}
+		fds[n++] = fd;
+	}
+	fprintf(stderr, PROGRAM ": the accept queue does not fill up\n");
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
-	int dead;
+	int dead, noanswer, silent, nfill, fill[16];
 	struct sockaddr_in sa;
 	socklen_t sl = sizeof sa;
 
@@ -931,11 +1018,18 @@ int main(int argc, char **argv)
 	}
 	snprintf(g_deadport, sizeof g_deadport, "%d", ntohs(sa.sin_port));
 	add_mask(g_deadport, "{DEADPORT}", 1);
+	noanswer = listening_port(0, g_noanswerport, "{NOANSWERPORT}");
+	silent = listening_port(16, g_silentport, "{SILENTPORT}");
+	nfill = fill_accept_queue(g_noanswerport, fill, N_OF(fill));
 
 	g_helper = connect_trust();
 	run_sections(sections, N_OF(sections), argc, argv);
 	PQfinish(g_helper);
 	close(dead);
+	close(noanswer);
+	close(silent);
+	for (int i = 0; i < nfill; i++)
+		close(fill[i]);
 	out("\n======== end ========\n");
 	return 0;
 }
