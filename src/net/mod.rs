@@ -489,3 +489,55 @@ pub fn strerror(err: &io::Error) -> String {
         None => err.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn answer_of(r: &Resolution) -> Result<Vec<SocketAddr>, String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        assert!(wait(r.raw_fd(), true, false, Some(deadline)).unwrap());
+        r.try_take().expect("readable means answered")
+    }
+
+    #[test]
+    fn resolution_signals_on_its_descriptor() {
+        let r = Resolution::start("localhost", 5433).unwrap();
+        // Writable from the start (what a caller waits for after PQconnectStart).
+        assert!(ready_now(r.raw_fd(), false, true));
+        let addrs = answer_of(&r).unwrap();
+        assert!(!addrs.is_empty());
+        assert!(addrs
+            .iter()
+            .all(|a| a.ip().is_loopback() && a.port() == 5433));
+        // Taken once.
+        assert!(r.try_take().is_none());
+        assert_eq!(Ok(addrs), resolve("localhost", 5433, false));
+    }
+
+    #[test]
+    fn resolution_failure_is_getaddrinfos_text() {
+        let r = Resolution::start("nonexistent.invalid", 1).unwrap();
+        let got = answer_of(&r);
+        assert!(got.is_err(), "{got:?}");
+        assert_eq!(got, resolve("nonexistent.invalid", 1, false));
+    }
+
+    #[test]
+    fn abandoned_resolution_is_harmless() {
+        for _ in 0..8 {
+            drop(Resolution::start("localhost", 1).unwrap());
+        }
+    }
+
+    #[test]
+    fn ready_now_does_not_wait() {
+        let r = Resolution::start("localhost", 1).unwrap();
+        let t = Instant::now();
+        // Not readable until the thread answers; either way no waiting.
+        let _ = ready_now(r.raw_fd(), true, false);
+        assert!(t.elapsed() < Duration::from_secs(1));
+        answer_of(&r).unwrap();
+    }
+}
