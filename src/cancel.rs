@@ -41,6 +41,18 @@ impl CancelPacket {
     }
 }
 
+/// The CancelRequest as the cancel API sends it (any key length, even none:
+/// libpq sends what the server gave).
+pub fn request_bytes(pid: i32, key: &[u8]) -> Vec<u8> {
+    let len = HEADER_LEN + key.len();
+    let mut out = Vec::with_capacity(len);
+    out.extend_from_slice(&(len as u32).to_be_bytes());
+    out.extend_from_slice(&CANCEL_REQUEST_CODE.to_be_bytes());
+    out.extend_from_slice(&pid.to_be_bytes());
+    out.extend_from_slice(key);
+    out
+}
+
 impl std::fmt::Debug for CancelPacket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CancelPacket")
@@ -138,6 +150,11 @@ mod tests {
         assert_eq!(&long.as_bytes()[..4], &44u32.to_be_bytes());
         assert!(CancelPacket::new(7, &[]).is_none());
         assert!(CancelPacket::new(7, &[1; 257]).is_none());
+        assert_eq!(request_bytes(0x01020304, &[9, 8, 7, 6]), p.as_bytes());
+        assert_eq!(
+            request_bytes(7, &[]),
+            [0, 0, 0, 12, 4, 210, 22, 46, 0, 0, 0, 7]
+        );
     }
 
     #[test]

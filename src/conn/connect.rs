@@ -2,6 +2,28 @@
 //! connect, send the startup packet, authenticate, read the session's
 //! parameters, check target_session_attrs; on failure move to the next address
 //! or host, accumulating libpq's error text.
+//!
+//! Where it does better than libpq, without changing any answer a caller
+//! relies on:
+//!
+//! * Host names are resolved on a helper thread ([`net::Resolution`]): while
+//!   the answer is awaited the status stays `CONNECTION_NEEDED`, `PQsocket` is
+//!   an eventfd that becomes readable when the answer is in, and the poll
+//!   answer is `PGRES_POLLING_READING` (the eventfd is writable at once, which
+//!   is what a caller waits for right after `PQconnectStart`).
+//! * `connect_timeout` holds per address in poll mode too: a poll after the
+//!   deadline, with the socket still not ready for what the last answer asked,
+//!   gives up that address with libpq's "timeout expired" and moves on, as
+//!   `PQconnectdb` does (the blocking connect is this machine plus waiting).
+//! * The startup packet and authentication responses are sent without
+//!   blocking: when the socket does not take them at once the answer is
+//!   `PGRES_POLLING_WRITING` and the next poll goes on sending.
+//! * A poll in `CONNECTION_STARTED` before the socket is writable does not
+//!   take the pending connect for a finished one.
+//!
+//! A cancel connection (`PGcancelConn`) is this machine in cancel-request
+//! mode ([`CancelTarget`]): one address, the CancelRequest instead of the
+//! startup packet, then waiting for the server to close.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +33,7 @@ use crate::auth::{md5, scram::ScramClient};
 use crate::conninfo::{self, TargetError, TargetKind, TargetSessionAttrs};
 use crate::ffi::types::{ConnStatusType, ExecStatusType};
 use crate::messages::conn as msg;
-use crate::net::{self, Address, ConnectStart, Socket, TcpSettings};
+use crate::net::{self, Address, ConnectStart, Resolution, Socket, TcpSettings};
 use crate::protocol::{backend, frontend, PROTOCOL_3_0};
 
 use ConnStatusType::*;
@@ -23,6 +45,14 @@ pub enum PollStatus {
     Reading,
     Writing,
     Ok,
+}
+
+/// Where a cancel connection sends its request: the address the original
+/// connection is connected to, and the CancelRequest packet for its backend.
+#[derive(Debug, Clone)]
+pub struct CancelTarget {
+    pub addr: Address,
+    pub packet: Vec<u8>,
 }
 
 /// Where the connect machine stands beyond `Connection::status`.
@@ -43,8 +73,45 @@ pub struct ConnectState {
     scram: Option<ScramClient>,
     /// A password was sent (cleartext or MD5): the client's part is done.
     client_finished_auth: bool,
-    /// Changes whenever a new address is tried, so connect_timeout restarts.
-    pub attempt: u64,
+    /// The host name lookup being waited for (status CONNECTION_NEEDED).
+    resolving: Option<Resolution>,
+    /// connect_timeout, when set (at least 2 seconds, as libpq).
+    timeout: Option<Duration>,
+    /// When the current address is given up, with `timeout`.
+    deadline: Option<Instant>,
+    /// What the last answer told the caller to wait for.
+    waiting_for: Option<PollStatus>,
+    /// The startup (or cancel) packet is in the output buffer.
+    packet_queued: bool,
+    /// An authentication response is still being sent.
+    flushing: bool,
+    /// This is a cancel connection (PQcancelCreate), even one made from a
+    /// NULL or closed connection, which has no `cancel` target.
+    pub cancel_mode: bool,
+    /// The cancel connection's address and request.
+    pub cancel: Option<CancelTarget>,
+}
+
+impl ConnectState {
+    /// The descriptor to wait on while no socket exists: the name lookup's.
+    pub fn pending_fd(&self) -> Option<std::os::fd::RawFd> {
+        self.resolving.as_ref().map(Resolution::raw_fd)
+    }
+
+    /// The address of the attempt in progress (libpq's raddr).
+    pub fn current_address(&self) -> Option<&Address> {
+        self.addrs.get(self.which_addr)
+    }
+}
+
+/// What moving to the next host gave.
+enum HostStep {
+    /// Addresses to try are in `ConnectState::addrs`.
+    Ready,
+    /// A name lookup is under way.
+    Pending,
+    /// No host is left.
+    Exhausted,
 }
 
 const SQLSTATE_CANNOT_CONNECT_NOW: &[u8; 5] = b"57P03";
@@ -54,6 +121,14 @@ impl Connection {
     /// Validates the options and starts connecting (libpq's connectDBStart):
     /// afterwards the caller waits for writing and polls.
     pub fn connect_start(&mut self) -> bool {
+        let cancel_mode = self.connect.cancel_mode;
+        let cancel = self.connect.cancel.take();
+        if cancel_mode && cancel.is_none() {
+            // A cancel connection made from nothing: libpq's options_valid is false.
+            self.drop_connection();
+            self.status = CONNECTION_BAD;
+            return false;
+        }
         if self.plan.is_none() {
             if !self.error.is_empty() {
                 // The options failed to parse.
@@ -81,64 +156,101 @@ impl Connection {
         }
         self.options_valid = true;
         self.connect = ConnectState::default();
-        self.connect.try_next_host = true;
+        // In poll mode an unparsable connect_timeout is ignored, as libpq
+        // ignores the option there; connect_complete reports it.
+        self.connect.timeout = self.connect_timeout().ok().flatten();
+        self.connect.cancel_mode = cancel_mode;
+        match cancel {
+            Some(target) => {
+                // One address only: the one the original connection uses.
+                self.connect.addrs = vec![target.addr.clone()];
+                self.connect.which_target = 0;
+                self.connect.next_target = 1;
+                self.connect.started = true;
+                self.connect.cancel = Some(target);
+            }
+            None => self.connect.try_next_host = true,
+        }
+        self.input.clear();
+        self.output.clear();
         self.status = CONNECTION_NEEDED;
         self.async_status = AsyncStatus::Idle;
         self.xact_status = crate::ffi::types::PGTransactionStatusType::PQTRANS_IDLE;
-        if self.connect_poll() == PollStatus::Writing {
-            return true;
+        match self.connect_poll() {
+            PollStatus::Writing => return true,
+            // Waiting for a host name: the eventfd is writable at once, so a
+            // caller following libpq's rules polls again straight away.
+            PollStatus::Reading if self.connect.resolving.is_some() => return true,
+            _ => {}
         }
         self.drop_connection();
+        self.connect.resolving = None;
         self.status = CONNECTION_BAD;
         false
     }
 
-    /// Drives `connect_poll` to the end, waiting on the socket, with
-    /// connect_timeout per address (libpq's connectDBComplete).
+    /// PQresetStart: closes the connection and starts connecting again with
+    /// the same options (libpq's pqClosePGconn, then connectDBStart). The
+    /// old connection's errors are forgotten.
+    pub fn reset_start(&mut self) -> bool {
+        self.close();
+        self.clear_error();
+        self.nonblocking = false;
+        self.connect.resolving = None;
+        if !self.options_valid {
+            // The options never made it: libpq fails without a word.
+            self.status = CONNECTION_BAD;
+            return false;
+        }
+        self.connect_start()
+    }
+
+    /// connect_timeout as libpq's connectDBComplete reads it: unset or not
+    /// positive is no limit, and less than 2 seconds is 2.
+    fn connect_timeout(&self) -> Result<Option<Duration>, String> {
+        let Some(v) = self.options.get("connect_timeout") else {
+            return Ok(None);
+        };
+        let secs = conninfo::parse_int_option(v, "connect_timeout")?;
+        Ok((secs > 0).then(|| Duration::from_secs(secs.max(2) as u64)))
+    }
+
+    /// Drives `connect_poll` to the end, waiting on the descriptor it names
+    /// until the current address's deadline (libpq's connectDBComplete).
     pub fn connect_complete(&mut self) -> bool {
         if self.status == CONNECTION_BAD {
             return false;
         }
-        let mut timeout = None;
-        if let Some(v) = self.options.get("connect_timeout") {
-            match conninfo::parse_int_option(v, "connect_timeout") {
-                Ok(secs) if secs > 0 => timeout = Some(Duration::from_secs(secs.max(2) as u64)),
-                Ok(_) => {}
-                Err(e) => {
-                    self.append_error(&e);
-                    self.status = CONNECTION_BAD;
-                    return false;
-                }
+        match self.connect_timeout() {
+            Ok(t) => self.connect.timeout = t,
+            Err(e) => {
+                self.append_error(&e);
+                self.status = CONNECTION_BAD;
+                return false;
             }
         }
-        let mut flag = PollStatus::Writing;
-        let mut deadline = None;
-        let mut last_attempt = None;
+        let mut flag = self.connect.waiting_for.unwrap_or(PollStatus::Writing);
         loop {
-            if flag != PollStatus::Ok && last_attempt != Some(self.connect.attempt) {
-                deadline = timeout.map(|t| Instant::now() + t);
-                last_attempt = Some(self.connect.attempt);
-            }
-            let ready = match flag {
+            let (read, write) = match flag {
                 PollStatus::Ok => return true,
                 PollStatus::Failed => {
                     self.status = CONNECTION_BAD;
                     return false;
                 }
-                PollStatus::Reading => self.wait_socket(true, false, deadline),
-                PollStatus::Writing => self.wait_socket(false, true, deadline),
+                PollStatus::Reading => (true, false),
+                PollStatus::Writing => (false, true),
             };
-            match ready {
-                Err(()) => {
-                    self.status = CONNECTION_BAD;
-                    return false;
-                }
-                Ok(false) => {
-                    self.append_error(msg::TIMEOUT_EXPIRED);
-                    self.connect.try_next_addr = true;
-                    self.status = CONNECTION_NEEDED;
-                }
-                Ok(true) => {}
+            let fd = self.socket();
+            if fd < 0 {
+                self.append_error(msg::INVALID_SOCKET);
+                self.status = CONNECTION_BAD;
+                return false;
+            }
+            // Ready or past the deadline: connect_poll tells which.
+            if let Err(e) = net::wait(fd, read, write, self.connect.deadline) {
+                self.append_error(&format!("{}() failed: {}\n", "poll", net::strerror(&e)));
+                self.status = CONNECTION_BAD;
+                return false;
             }
             flag = self.connect_poll();
         }
@@ -146,15 +258,62 @@ impl Connection {
 
     /// Advances the connect machine as far as it goes without blocking.
     pub fn connect_poll(&mut self) -> PollStatus {
+        let answer = self.connect_poll_step();
+        self.connect.waiting_for = match answer {
+            PollStatus::Reading | PollStatus::Writing => Some(answer),
+            _ => None,
+        };
+        answer
+    }
+
+    fn connect_poll_step(&mut self) -> PollStatus {
         match self.status {
             CONNECTION_BAD => return PollStatus::Failed,
             CONNECTION_OK => return PollStatus::Ok,
-            CONNECTION_AWAITING_RESPONSE | CONNECTION_AUTH_OK => match self.read_data(0) {
-                ReadOutcome::Failed => return self.fail(),
-                ReadOutcome::Nothing => return PollStatus::Reading,
-                ReadOutcome::Data => {}
-            },
             _ => {}
+        }
+        if self.attempt_timed_out() {
+            // As connectDBComplete on a timeout: give up this address.
+            self.append_error(msg::TIMEOUT_EXPIRED);
+            self.connect.try_next_addr = true;
+            self.status = CONNECTION_NEEDED;
+        } else {
+            match self.status {
+                CONNECTION_NEEDED => {
+                    if let Some(answer) = self.connect.resolving.as_ref().map(|r| r.try_take()) {
+                        match answer {
+                            None => return PollStatus::Reading,
+                            Some(answer) => {
+                                self.connect.resolving = None;
+                                self.take_resolution(answer);
+                            }
+                        }
+                    }
+                }
+                CONNECTION_AWAITING_RESPONSE if self.connect.cancel_mode => {
+                    return self.cancel_response();
+                }
+                CONNECTION_AWAITING_RESPONSE | CONNECTION_AUTH_OK => {
+                    if self.connect.flushing {
+                        match self.flush_nonblocking() {
+                            Err(()) => return self.fail(),
+                            Ok(false) => return PollStatus::Writing,
+                            Ok(true) => self.connect.flushing = false,
+                        }
+                    } else {
+                        match self.read_data(0) {
+                            ReadOutcome::Failed => return self.fail(),
+                            ReadOutcome::Nothing => return PollStatus::Reading,
+                            ReadOutcome::Data => {}
+                        }
+                    }
+                }
+                CONNECTION_STARTED | CONNECTION_MADE | CONNECTION_CHECK_TARGET => {}
+                _ => {
+                    self.append_error(msg::INVALID_CONNECTION_STATE);
+                    return self.fail();
+                }
+            }
         }
         loop {
             if std::mem::take(&mut self.connect.try_next_addr) {
@@ -169,16 +328,26 @@ impl Connection {
                 }
             }
             if std::mem::take(&mut self.connect.try_next_host) {
-                if !self.next_resolvable_target() {
-                    return self.fail();
+                match self.next_host() {
+                    HostStep::Exhausted => return self.fail(),
+                    HostStep::Pending => {
+                        self.reset_for_new_attempt();
+                        self.status = CONNECTION_NEEDED;
+                        return PollStatus::Reading;
+                    }
+                    HostStep::Ready => {
+                        self.reset_for_new_attempt();
+                        self.status = CONNECTION_NEEDED;
+                    }
                 }
-                self.reset_for_new_attempt();
-                self.status = CONNECTION_NEEDED;
             }
             let step = match self.status {
                 CONNECTION_NEEDED => self.step_start_connect(),
                 CONNECTION_STARTED => self.step_connected(),
                 CONNECTION_MADE => self.step_send_startup(),
+                CONNECTION_AWAITING_RESPONSE if self.connect.cancel_mode => {
+                    Some(self.cancel_response())
+                }
                 CONNECTION_AWAITING_RESPONSE => self.step_authenticate(),
                 CONNECTION_AUTH_OK => self.step_read_session(),
                 CONNECTION_CHECK_TARGET => self.step_check_target(),
@@ -196,16 +365,82 @@ impl Connection {
         PollStatus::Failed
     }
 
+    /// The current address's deadline has passed and its socket is still not
+    /// ready for what the last answer asked: connect_timeout expired.
+    fn attempt_timed_out(&self) -> bool {
+        let Some(deadline) = self.connect.deadline else {
+            return false;
+        };
+        if Instant::now() < deadline
+            || !matches!(
+                self.status,
+                CONNECTION_STARTED
+                    | CONNECTION_MADE
+                    | CONNECTION_AWAITING_RESPONSE
+                    | CONNECTION_AUTH_OK
+            )
+        {
+            return false;
+        }
+        let Some(sock) = &self.sock else {
+            return false;
+        };
+        match self.connect.waiting_for {
+            Some(PollStatus::Reading) => !net::ready_now(sock.raw_fd(), true, false),
+            Some(PollStatus::Writing) => !net::ready_now(sock.raw_fd(), false, true),
+            _ => false,
+        }
+    }
+
+    /// A cancel connection that sent its request: the server closing the
+    /// connection is the answer (libpq's PQcancelPoll).
+    fn cancel_response(&mut self) -> PollStatus {
+        let Some(sock) = &self.sock else {
+            self.append_error(msg::NO_CONNECTION);
+            return self.fail();
+        };
+        let mut buf = [0u8; 256];
+        match sock.read(&mut buf) {
+            Ok(0) => {
+                // The request was processed. libpq's read drops the socket.
+                self.drop_connection();
+                self.clear_error();
+                self.status = CONNECTION_OK;
+                PollStatus::Ok
+            }
+            Ok(_) => {
+                self.append_error(msg::CANCEL_UNEXPECTED_RESPONSE);
+                self.fail()
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => PollStatus::Reading,
+            Err(e) => {
+                if e.raw_os_error() == Some(libc::ECONNRESET) {
+                    self.append_error(msg::SERVER_CLOSED);
+                } else {
+                    self.append_error(&msg::could_not_receive(&net::strerror(&e)));
+                }
+                self.lose_connection();
+                self.fail()
+            }
+        }
+    }
+
     /// Forgets the previous attempt's socket and session state.
     fn reset_for_new_attempt(&mut self) {
         self.drop_connection();
-        self.connect.attempt += 1;
+        self.connect.deadline = None;
+        self.connect.packet_queued = false;
+        self.connect.flushing = false;
         self.connect.scram = None;
         self.connect.client_finished_auth = false;
         self.lobj_funcs = None;
         self.params.clear();
-        self.backend_pid = 0;
-        self.cancel_key.clear();
+        self.notifications.clear();
+        if !self.connect.cancel_mode {
+            // A cancel connection keeps the key it is to send.
+            self.backend_pid = 0;
+            self.cancel_key.clear();
+        }
         self.server_version = 0;
         self.default_transaction_read_only = None;
         self.in_hot_standby = None;
@@ -216,11 +451,17 @@ impl Connection {
         self.last_sqlstate = [0; 5];
     }
 
-    /// Moves to the next target whose addresses can be found; false when none is left.
-    fn next_resolvable_target(&mut self) -> bool {
+    /// Moves to the next target whose addresses are known or being looked
+    /// up (libpq's try_next_host step); a lookup that fails at once is
+    /// recorded and the next target tried.
+    fn next_host(&mut self) -> HostStep {
         let Some(plan) = self.plan.as_ref() else {
-            return false;
+            return HostStep::Exhausted;
         };
+        if self.connect.cancel_mode {
+            // A cancel request goes to its one address or nowhere.
+            return HostStep::Exhausted;
+        }
         let count = plan.targets.len();
         loop {
             if self.connect.next_target >= count {
@@ -229,7 +470,7 @@ impl Connection {
                     self.connect.second_pass = true;
                     self.connect.next_target = 0;
                 } else {
-                    return false;
+                    return HostStep::Exhausted;
                 }
             }
             let index = self.connect.next_target;
@@ -237,11 +478,12 @@ impl Connection {
             self.connect.which_target = index;
             self.connect.started = true;
             self.connect.which_addr = 0;
+            self.connect.addrs.clear();
             let target = &plan.targets[index];
             match &target.error {
                 Some(TargetError::Fatal(text)) => {
                     self.error.append(text.as_bytes());
-                    return false;
+                    return HostStep::Exhausted;
                 }
                 Some(TargetError::Skip(text)) => {
                     self.error.append(text.as_bytes());
@@ -254,20 +496,60 @@ impl Connection {
                 TargetKind::Tcp => match &target.hostaddr {
                     Some(addr) => net::resolve(addr, target.port_num, true)
                         .map_err(|e| msg::could_not_parse_address(addr, &e)),
-                    None => net::resolve(&target.host, target.port_num, false)
-                        .map_err(|e| msg::could_not_translate_host(&target.host, &e)),
+                    None if target.host.parse::<std::net::IpAddr>().is_ok() => {
+                        net::resolve(&target.host, target.port_num, false)
+                            .map_err(|e| msg::could_not_translate_host(&target.host, &e))
+                    }
+                    None => match Resolution::start(&target.host, target.port_num) {
+                        Ok(lookup) => {
+                            self.connect.resolving = Some(lookup);
+                            return HostStep::Pending;
+                        }
+                        // No thread to be had: look the name up here, as libpq does.
+                        Err(_) => net::resolve(&target.host, target.port_num, false)
+                            .map_err(|e| msg::could_not_translate_host(&target.host, &e)),
+                    },
                 }
                 .map(|v| v.into_iter().map(Address::Inet).collect()),
             };
             match resolved {
                 Ok(addrs) if !addrs.is_empty() => {
-                    self.connect.addrs = addrs;
-                    return true;
+                    self.set_addresses(addrs);
+                    return HostStep::Ready;
                 }
                 Ok(_) => {}
                 Err(text) => {
                     self.error.append(text.as_bytes());
                 }
+            }
+        }
+    }
+
+    /// The addresses of the current host, in the order to try them
+    /// (shuffled for load_balance_hosts=random, as libpq does).
+    fn set_addresses(&mut self, mut addrs: Vec<Address>) {
+        if self.plan.as_ref().is_some_and(|p| p.load_balance) {
+            conninfo::shuffle(&mut addrs);
+        }
+        self.connect.addrs = addrs;
+        self.connect.which_addr = 0;
+    }
+
+    /// The answer of a host name lookup for the current target: its
+    /// addresses, or libpq's message and on to the next host.
+    fn take_resolution(&mut self, answer: Result<Vec<std::net::SocketAddr>, String>) {
+        let host = self
+            .current_target()
+            .map(|t| t.host.clone())
+            .unwrap_or_default();
+        match answer {
+            Ok(addrs) if !addrs.is_empty() => {
+                self.set_addresses(addrs.into_iter().map(Address::Inet).collect());
+            }
+            Ok(_) => self.connect.try_next_host = true,
+            Err(e) => {
+                self.append_error(&msg::could_not_translate_host(&host, &e));
+                self.connect.try_next_host = true;
             }
         }
     }
@@ -343,6 +625,7 @@ impl Connection {
         }
         self.sock = Some(sock);
         self.status = CONNECTION_STARTED;
+        self.connect.deadline = self.connect.timeout.map(|t| Instant::now() + t);
         if in_progress {
             Some(PollStatus::Writing)
         } else {
@@ -378,6 +661,12 @@ impl Connection {
     /// CONNECTION_STARTED: the socket became writable; did the connect succeed?
     fn step_connected(&mut self) -> Option<PollStatus> {
         let addr = self.connect.addrs[self.connect.which_addr].clone();
+        if let Some(sock) = &self.sock {
+            if !net::ready_now(sock.raw_fd(), false, true) {
+                // Polled before the socket was writable: still connecting.
+                return Some(PollStatus::Writing);
+            }
+        }
         let outcome = self.sock.as_ref().map(|s| s.connect_result());
         match outcome {
             Some(Ok(())) => {
@@ -393,20 +682,33 @@ impl Connection {
         }
     }
 
-    /// CONNECTION_MADE: send the startup packet.
+    /// CONNECTION_MADE: send the startup packet (a cancel connection: the
+    /// CancelRequest), as far as the socket takes it now.
     fn step_send_startup(&mut self) -> Option<PollStatus> {
-        let params = self.startup_parameters();
-        let pairs: Vec<(&str, &str)> = params
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        frontend::startup(&mut self.output, PROTOCOL_3_0, &pairs);
-        if self.flush_blocking().is_err() {
-            // flush_blocking recorded why; libpq words this failure its own way.
-            return Some(self.fail());
+        if !self.connect.packet_queued {
+            match &self.connect.cancel {
+                Some(target) => self.output.extend_from_slice(&target.packet),
+                None => {
+                    let params = self.startup_parameters();
+                    let pairs: Vec<(&str, &str)> = params
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    frontend::startup(&mut self.output, PROTOCOL_3_0, &pairs);
+                }
+            }
+            self.connect.packet_queued = true;
         }
-        self.status = CONNECTION_AWAITING_RESPONSE;
-        Some(PollStatus::Reading)
+        match self.flush_nonblocking() {
+            // flush_nonblocking recorded why.
+            Err(()) => Some(self.fail()),
+            Ok(false) => Some(PollStatus::Writing),
+            Ok(true) => {
+                self.connect.packet_queued = false;
+                self.status = CONNECTION_AWAITING_RESPONSE;
+                Some(PollStatus::Reading)
+            }
+        }
     }
 
     /// The startup packet's parameters, in libpq's order and with its rules.
@@ -503,14 +805,19 @@ impl Connection {
                     self.append_error(&text);
                     return Some(self.fail());
                 }
-                if self.flush_blocking().is_err() {
-                    return Some(self.fail());
-                }
                 if code == 0 {
                     self.status = CONNECTION_AUTH_OK;
                     self.async_status = AsyncStatus::Busy;
                 }
-                None
+                match self.flush_nonblocking() {
+                    Err(()) => Some(self.fail()),
+                    Ok(true) => None,
+                    Ok(false) => {
+                        // The rest goes out on the next poll, when writable.
+                        self.connect.flushing = true;
+                        Some(PollStatus::Writing)
+                    }
+                }
             }
         }
     }

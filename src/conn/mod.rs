@@ -3,6 +3,7 @@
 //! are these engines plus waiting on the socket (`wait_*`).
 
 mod buffer;
+mod cancel;
 mod connect;
 mod copy;
 pub mod fastpath;
@@ -27,6 +28,7 @@ use crate::messages::conn as msg;
 use crate::net::Socket;
 use crate::result::PgResult;
 
+pub use cancel::CancelConn;
 pub use connect::PollStatus;
 pub use receive::Notification;
 pub use send::Param;
@@ -252,8 +254,13 @@ impl Connection {
             0
         }
     }
+    /// PQsocket: the connection's socket, or while a host name is being
+    /// looked up the descriptor that signals the answer.
     pub fn socket(&self) -> i32 {
-        self.sock.as_ref().map_or(-1, |s| s.raw_fd())
+        match &self.sock {
+            Some(s) => s.raw_fd(),
+            None => self.connect.pending_fd().unwrap_or(-1),
+        }
     }
     pub fn client_encoding(&self) -> i32 {
         if self.status == ConnStatusType::CONNECTION_OK {

@@ -1,5 +1,8 @@
-//! The old cancel API: `PQgetCancel`, `PQfreeCancel`, `PQcancel`,
-//! `PQrequestCancel` (fe-cancel.c).
+//! The cancel APIs (fe-cancel.c): the old one, `PQgetCancel`,
+//! `PQfreeCancel`, `PQcancel`, `PQrequestCancel`, and libpq 17's cancel
+//! connections, `PQcancelCreate` to `PQcancelFinish` (the engine is
+//! `crate::conn::CancelConn`).
+#![allow(non_snake_case)] // parameter names as in libpq-fe.h (cancelConn)
 //!
 //! `PQcancel` is called from signal handlers, so it allocates nothing, takes
 //! no locks and calls only socket/setsockopt/connect/send/recv/close on data
@@ -9,8 +12,9 @@
 use std::ffi::{c_char, c_int};
 
 use crate::cancel::{self, step, CancelPacket};
-use crate::ffi::handle::{borrow_mut, guard, into_raw, take_box};
-use crate::ffi::types::PGconn;
+use crate::ffi::handle::{borrow, borrow_mut, guard, into_raw, take_box};
+use crate::ffi::types::{ConnStatusType, PGcancelConn, PGconn, PostgresPollingStatusType};
+use crate::messages::conn as msg;
 
 /// `PGcancel`: everything `PQcancel` needs, copied out of the connection so
 /// that it can be used from another thread or a signal handler.
@@ -296,5 +300,110 @@ pub unsafe extern "C" fn PQrequestCancel(conn: *mut PGconn) -> c_int {
             conn.error_reported = 0;
         }
         ok
+    })
+}
+
+/// A cancel connection for `conn`'s backend; never NULL (a NULL or closed
+/// `conn` gives one in CONNECTION_BAD that says why).
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelCreate(conn: *mut PGconn) -> *mut PGcancelConn {
+    guard(std::ptr::null_mut(), || {
+        // SAFETY: conn is NULL or a live connection handle (module contract).
+        let original = unsafe { borrow(conn) };
+        into_raw(crate::conn::CancelConn::create(original))
+    })
+}
+
+/// Starts sending the cancel request without waiting; 1 when under way.
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelStart(cancelConn: *mut PGcancelConn) -> c_int {
+    guard(0, || {
+        // SAFETY: cancelConn is NULL or a live handle from PQcancelCreate.
+        match unsafe { borrow_mut(cancelConn) } {
+            Some(c) => c.start() as c_int,
+            None => 0,
+        }
+    })
+}
+
+/// Sends the cancel request and waits until the server has it; 1 on success.
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelBlocking(cancelConn: *mut PGcancelConn) -> c_int {
+    guard(0, || {
+        // SAFETY: as in PQcancelStart.
+        match unsafe { borrow_mut(cancelConn) } {
+            Some(c) => c.blocking() as c_int,
+            None => 0,
+        }
+    })
+}
+
+/// Advances a cancel request started with PQcancelStart, as PQconnectPoll.
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelPoll(cancelConn: *mut PGcancelConn) -> PostgresPollingStatusType {
+    guard(PostgresPollingStatusType::PGRES_POLLING_FAILED, || {
+        // SAFETY: as in PQcancelStart.
+        match unsafe { borrow_mut(cancelConn) } {
+            Some(c) => super::connect::polling_status(c.poll()),
+            // libpq dereferences NULL here; failing is the safe answer.
+            None => PostgresPollingStatusType::PGRES_POLLING_FAILED,
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelStatus(cancelConn: *const PGcancelConn) -> ConnStatusType {
+    guard(ConnStatusType::CONNECTION_BAD, || {
+        // SAFETY: as in PQcancelStart; only read.
+        match unsafe { borrow(cancelConn) } {
+            Some(c) => c.status(),
+            None => ConnStatusType::CONNECTION_BAD,
+        }
+    })
+}
+
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelSocket(cancelConn: *const PGcancelConn) -> c_int {
+    guard(-1, || {
+        // SAFETY: as in PQcancelStatus.
+        match unsafe { borrow(cancelConn) } {
+            Some(c) => c.socket(),
+            None => -1,
+        }
+    })
+}
+
+/// The cancel connection's error text; for NULL, PQerrorMessage's.
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelErrorMessage(cancelConn: *const PGcancelConn) -> *mut c_char {
+    guard(msg::CONNECTION_POINTER_NULL.as_ptr() as *mut c_char, || {
+        // SAFETY: as in PQcancelStatus; the text lives in the handle.
+        match unsafe { borrow(cancelConn) } {
+            Some(c) => c.error_message().as_ptr() as *mut c_char,
+            None => msg::CONNECTION_POINTER_NULL.as_ptr() as *mut c_char,
+        }
+    })
+}
+
+/// Closes the cancel connection so that it can send the request again.
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelReset(cancelConn: *mut PGcancelConn) {
+    guard((), || {
+        // SAFETY: as in PQcancelStart. (libpq dereferences NULL here.)
+        if let Some(c) = unsafe { borrow_mut(cancelConn) } {
+            c.reset();
+        }
+    })
+}
+
+/// Closes and frees the cancel connection.
+#[no_mangle]
+pub unsafe extern "C" fn PQcancelFinish(cancelConn: *mut PGcancelConn) {
+    guard((), || {
+        // SAFETY: cancelConn is NULL or a handle from PQcancelCreate, not
+        // used after this call.
+        if let Some(mut c) = unsafe { take_box(cancelConn) } {
+            c.close();
+        }
     })
 }

@@ -113,7 +113,7 @@ pub unsafe extern "C" fn PQconnectStartParams(
     })
 }
 
-fn polling_status(p: PollStatus) -> PostgresPollingStatusType {
+pub(crate) fn polling_status(p: PollStatus) -> PostgresPollingStatusType {
     match p {
         PollStatus::Failed => PostgresPollingStatusType::PGRES_POLLING_FAILED,
         PollStatus::Reading => PostgresPollingStatusType::PGRES_POLLING_READING,
@@ -187,13 +187,41 @@ pub unsafe extern "C" fn PQreset(conn: *mut PGconn) {
     guard((), || {
         // SAFETY: conn is NULL or a live handle.
         if let Some(c) = unsafe { borrow_mut(conn) } {
-            c.close();
-            c.clear_error();
-            if c.connect_start() && c.connect_complete() {
+            if c.reset_start() && c.connect_complete() {
                 // SAFETY: conn is live; `c` is not used again.
                 unsafe { super::events::fire_conn_reset(conn) };
             }
         }
+    })
+}
+
+/// Closes the connection and starts reopening it without waiting.
+#[no_mangle]
+pub unsafe extern "C" fn PQresetStart(conn: *mut PGconn) -> c_int {
+    guard(0, || {
+        // SAFETY: conn is NULL or a live handle.
+        match unsafe { borrow_mut(conn) } {
+            Some(c) => c.reset_start() as c_int,
+            None => 0,
+        }
+    })
+}
+
+/// Advances a reset started with PQresetStart; the event procs hear of
+/// its success (PGEVT_CONNRESET) each time it answers PGRES_POLLING_OK.
+#[no_mangle]
+pub unsafe extern "C" fn PQresetPoll(conn: *mut PGconn) -> PostgresPollingStatusType {
+    guard(PostgresPollingStatusType::PGRES_POLLING_FAILED, || {
+        // SAFETY: conn is NULL or a live handle.
+        let Some(c) = (unsafe { borrow_mut(conn) }) else {
+            return PostgresPollingStatusType::PGRES_POLLING_FAILED;
+        };
+        let status = c.connect_poll();
+        if status == PollStatus::Ok {
+            // SAFETY: conn is live; `c` is not used again.
+            unsafe { super::events::fire_conn_reset(conn) };
+        }
+        polling_status(status)
     })
 }
 

@@ -16,6 +16,8 @@ pub type pg_int64 = i64;
 
 /// The connection handle: opaque to C (`struct pg_conn`).
 pub type PGconn = crate::conn::Connection;
+/// The cancel connection handle: opaque to C (`struct pg_cancel_conn`).
+pub type PGcancelConn = crate::conn::CancelConn;
 /// The result handle: opaque to C (`struct pg_result`).
 pub type PGresult = crate::result::PgResult;
 

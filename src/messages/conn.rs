@@ -33,6 +33,8 @@ pub fn could_not_send_startup(err: &str) -> String {
     format!("could not send startup packet: {err}\n")
 }
 pub const TIMEOUT_EXPIRED: &str = "timeout expired\n";
+pub const INVALID_CONNECTION_STATE: &str =
+    "invalid connection state, probably indicative of memory corruption\n";
 pub fn expected_auth_request(got: u8) -> String {
     format!(
         "expected authentication request from server, but received {}\n",
@@ -162,3 +164,9 @@ pub const EXIT_PIPELINE_IN_COPY: &str = "cannot exit pipeline mode while in COPY
 pub const SYNC_NOT_IN_PIPELINE: &str = "cannot send pipeline when not in pipeline mode\n";
 pub const SYNC_IN_COPY: &str = "internal error: cannot send pipeline while in COPY\n";
 pub const GETLINE_NOT_TEXT_COPY_OUT: &str = "PQgetline: not doing text COPY OUT\n";
+// Cancel connections (fe-cancel.c: PQcancelCreate, PQcancelStart, PQcancelPoll).
+pub const CANCEL_CONN_NULL: &str = "connection pointer is NULL\n";
+pub const CANCEL_CONN_NOT_OPEN: &str = "connection not open\n";
+pub const CANCEL_NO_KEY: &str = "no cancellation key received\n";
+pub const CANCEL_ALREADY_SENT: &str = "cancel request is already being sent on this connection\n";
+pub const CANCEL_UNEXPECTED_RESPONSE: &str = "received unexpected response from server\n";

@@ -61,6 +61,74 @@ pub fn resolve(host: &str, port: u16, numeric_only: bool) -> Result<Vec<SocketAd
     Ok(out)
 }
 
+/// A host name being resolved on a helper thread, so that connecting never
+/// blocks in getaddrinfo(3). The caller waits for [`Resolution::raw_fd`] (an
+/// eventfd) to become readable, then takes the answer with
+/// [`Resolution::try_take`]. The eventfd is writable from the start, which is
+/// what a caller that has just started connecting waits for.
+///
+/// Dropping the value abandons the lookup: the thread finishes on its own
+/// and the descriptor is closed when both sides are done with it.
+#[derive(Debug)]
+pub struct Resolution {
+    shared: std::sync::Arc<ResolutionShared>,
+}
+
+#[derive(Debug)]
+struct ResolutionShared {
+    fd: OwnedFd,
+    answer: std::sync::Mutex<Option<Result<Vec<SocketAddr>, String>>>,
+}
+
+impl Resolution {
+    /// Starts resolving `host` (a name, not a numeric address) for `port`.
+    /// Fails only when the eventfd or the thread cannot be made; the caller
+    /// then resolves in place.
+    pub fn start(host: &str, port: u16) -> io::Result<Resolution> {
+        // SAFETY: plain eventfd(2) call; the result is checked before use.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let shared = std::sync::Arc::new(ResolutionShared {
+            // SAFETY: fd is a fresh descriptor we own from here on.
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+            answer: std::sync::Mutex::new(None),
+        });
+        let theirs = std::sync::Arc::clone(&shared);
+        let host = host.to_string();
+        std::thread::Builder::new()
+            .name("libpq-resolve".into())
+            .spawn(move || {
+                let answer = resolve(&host, port, false);
+                if let Ok(mut slot) = theirs.answer.lock() {
+                    *slot = Some(answer);
+                }
+                let one: u64 = 1;
+                // SAFETY: writes the 8 bytes of `one` to our eventfd, which
+                // stays open while `theirs` lives.
+                unsafe {
+                    libc::write(
+                        theirs.fd.as_raw_fd(),
+                        &one as *const u64 as *const libc::c_void,
+                        8,
+                    )
+                };
+            })?;
+        Ok(Resolution { shared })
+    }
+
+    /// The descriptor that becomes readable when the answer is in.
+    pub fn raw_fd(&self) -> RawFd {
+        self.shared.fd.as_raw_fd()
+    }
+
+    /// The answer, once the thread has it.
+    pub fn try_take(&self) -> Option<Result<Vec<SocketAddr>, String>> {
+        self.shared.answer.lock().ok()?.take()
+    }
+}
+
 fn gai_error(code: i32) -> String {
     // SAFETY: gai_strerror returns a pointer to a static message for any code.
     unsafe { CStr::from_ptr(libc::gai_strerror(code)) }
@@ -376,6 +444,33 @@ pub fn wait(fd: RawFd, read: bool, write: bool, deadline: Option<Instant>) -> io
     }
 }
 
+/// Whether `fd` is ready for what is asked right now (poll(2) with no
+/// timeout); an error counts as ready, so that the caller goes on and finds it.
+pub fn ready_now(fd: RawFd, read: bool, write: bool) -> bool {
+    let mut events = 0;
+    if read {
+        events |= libc::POLLIN;
+    }
+    if write {
+        events |= libc::POLLOUT;
+    }
+    let mut pfd = libc::pollfd {
+        fd,
+        events,
+        revents: 0,
+    };
+    loop {
+        // SAFETY: one valid pollfd, zero timeout.
+        let rc = unsafe { libc::poll(&mut pfd, 1, 0) };
+        if rc >= 0 {
+            return rc > 0;
+        }
+        if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+            return true;
+        }
+    }
+}
+
 /// The text of an OS error number, as strerror gives it.
 pub fn strerror(err: &io::Error) -> String {
     match err.raw_os_error() {
@@ -428,4 +523,56 @@ pub fn now_usec() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn answer_of(r: &Resolution) -> Result<Vec<SocketAddr>, String> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        assert!(wait(r.raw_fd(), true, false, Some(deadline)).unwrap());
+        r.try_take().expect("readable means answered")
+    }
+
+    #[test]
+    fn resolution_signals_on_its_descriptor() {
+        let r = Resolution::start("localhost", 5433).unwrap();
+        // Writable from the start (what a caller waits for after PQconnectStart).
+        assert!(ready_now(r.raw_fd(), false, true));
+        let addrs = answer_of(&r).unwrap();
+        assert!(!addrs.is_empty());
+        assert!(addrs
+            .iter()
+            .all(|a| a.ip().is_loopback() && a.port() == 5433));
+        // Taken once.
+        assert!(r.try_take().is_none());
+        assert_eq!(Ok(addrs), resolve("localhost", 5433, false));
+    }
+
+    #[test]
+    fn resolution_failure_is_getaddrinfos_text() {
+        let r = Resolution::start("nonexistent.invalid", 1).unwrap();
+        let got = answer_of(&r);
+        assert!(got.is_err(), "{got:?}");
+        assert_eq!(got, resolve("nonexistent.invalid", 1, false));
+    }
+
+    #[test]
+    fn abandoned_resolution_is_harmless() {
+        for _ in 0..8 {
+            drop(Resolution::start("localhost", 1).unwrap());
+        }
+    }
+
+    #[test]
+    fn ready_now_does_not_wait() {
+        let r = Resolution::start("localhost", 1).unwrap();
+        let t = Instant::now();
+        // Not readable until the thread answers; either way no waiting.
+        let _ = ready_now(r.raw_fd(), true, false);
+        assert!(t.elapsed() < Duration::from_secs(1));
+        answer_of(&r).unwrap();
+    }
 }

@@ -26,6 +26,7 @@ const CHECKED: &[&str] = &[
     "largeobject",
     "escaping",
     "events",
+    "nonblocking",
 ];
 
 fn source(name: &str) -> PathBuf {
@@ -91,7 +92,9 @@ fn invocation(name: &str) -> (Vec<String>, Vec<(String, String)>) {
             ],
             vec![],
         ),
-        "largeobject" | "escaping" | "events" => (vec![s.tcp(TRUST_USER, "")], vec![]),
+        "largeobject" | "escaping" | "events" | "nonblocking" => {
+            (vec![s.tcp(TRUST_USER, "")], vec![])
+        }
         other => panic!("no invocation for {other}"),
     }
 }
@@ -277,6 +280,23 @@ fn expected(name: &str) -> String {
              \n\
              > PQclear\n\
              [demo] RESULTDESTROY: copy of result 2, data freed\n"
+            .to_string(),
+        "nonblocking" => "libpq version: (masked)\n\
+             started 6 connections\n\
+             connection 1: ok\n\
+             connection 2: ok\n\
+             connection 3: ok\n\
+             connection 4: ok\n\
+             connection 5: ok\n\
+             connection 6: ok\n\
+             sent 6 queries\n\
+             connection 1: 1 * 7 = 7\n\
+             connection 2: 2 * 7 = 14\n\
+             connection 3: 3 * 7 = 21\n\
+             connection 4: 4 * 7 = 28\n\
+             connection 5: 5 * 7 = 35\n\
+             connection 6: 6 * 7 = 42\n\
+             reset connection 1: ok, a new backend\n"
             .to_string(),
         other => panic!("no expectations for {other}"),
     }

@@ -3,8 +3,9 @@
 //! messages and fields under every verbosity, notices, NULL and out-of-range
 //! arguments; `extended.c`: the extended query protocol, binary parameters
 //! and results; `results.c`: results built and copied by the caller, the
-//! events API), each compiled once against the system `libpq-fe.h`, print
-//! everything observable for the test server. Their output with the real
+//! events API; `async.c`: the sequences of PQconnectPoll/PQresetPoll answers
+//! and statuses, the PostgreSQL 17 cancel API), each compiled once against
+//! the system `libpq-fe.h`, print everything observable for the test server. Their output with the real
 //! libpq 18 (the oracle, see `support::oracle` and `scripts/fetch-oracle.sh`)
 //! and with our library must be identical, section by section (one test per
 //! section).
@@ -65,6 +66,10 @@ const PROGRAMS: &[Program] = &[
     Program {
         source: "trace.c",
         sections: &["trace"],
+    },
+    Program {
+        source: "async.c",
+        sections: &["connpoll", "reset", "cancelapi"],
     },
 ];
 
@@ -275,6 +280,9 @@ differential_tests! {
     differential_escape => "escape",
     differential_encodings => "encodings",
     differential_trace => "trace",
+    differential_connpoll => "connpoll",
+    differential_reset => "reset",
+    differential_cancelapi => "cancelapi",
 }
 
 #[test]

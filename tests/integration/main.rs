@@ -15,6 +15,7 @@ mod expbuffer;
 mod extended;
 mod fake_server;
 mod lobj;
+mod nonblocking;
 mod password;
 mod print;
 mod psql;
