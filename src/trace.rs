@@ -584,6 +584,11 @@ impl Tracer {
         self.flags = flags;
     }
 
+    /// The one-byte answer to an SSL or GSS encryption request.
+    pub fn char_response(&mut self, what: &str, response: u8) {
+        self.emit(&format_char_response(what, response));
+    }
+
     fn regress(&self) -> bool {
         self.flags & REGRESS_MODE != 0
     }

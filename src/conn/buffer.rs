@@ -115,6 +115,16 @@ impl InputBuffer {
         self.data.clear();
         self.start = 0;
     }
+    /// Drops the one-byte answer to an encryption request (`what`:
+    /// SSLResponse or GSSENCResponse), traced as libpq traces it.
+    pub fn consume_char_response(&mut self, what: &str) {
+        if let Some(&byte) = self.data.get(self.start) {
+            if let Some(tracer) = self.trace.borrow_mut().tracer.as_mut() {
+                tracer.char_response(what, byte);
+            }
+            self.skip(1);
+        }
+    }
     fn trace_message(&self, n: usize) {
         let mut state = self.trace.borrow_mut();
         let TraceState {
@@ -284,7 +294,10 @@ impl Connection {
         // Read into the spare room, but zero-fill no more than one large chunk per call.
         let spare = (buf.capacity() - len).min(need.max(READ_CHUNK));
         buf.resize(len + spare, 0);
-        let got = sock.read(&mut buf[len..]);
+        let got = match self.tls.as_mut() {
+            Some(tls) => tls.read(sock, &mut buf[len..]),
+            None => sock.read(&mut buf[len..]),
+        };
         let n = match &got {
             Ok(n) => *n,
             Err(_) => 0,
@@ -298,6 +311,12 @@ impl Connection {
             }
             Ok(_) => ReadOutcome::Data,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => ReadOutcome::Nothing,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && self.tls.is_some() => {
+                // The TLS layer's own words (a closed or broken session).
+                self.append_error(&format!("{e}\n"));
+                self.lose_connection();
+                ReadOutcome::Failed
+            }
             Err(e) => {
                 if e.raw_os_error() == Some(libc::ECONNRESET) {
                     self.append_error(msg::SERVER_CLOSED);
@@ -313,6 +332,7 @@ impl Connection {
     /// The server went away: no more I/O on this connection.
     pub(crate) fn lose_connection(&mut self) {
         self.sock = None;
+        self.tls = None;
         self.output.clear();
         // As libpq's pqDropConnection (keeping what was read: it may hold
         // the server's last words).
@@ -324,12 +344,30 @@ impl Connection {
     /// everything left, Ok(false) when some remains.
     pub(crate) fn flush_nonblocking(&mut self) -> Result<bool, ()> {
         self.output.print_queued();
-        while !self.output.is_empty() {
+        loop {
+            let tls_pending = self.tls.as_ref().is_some_and(|t| t.has_pending_output());
+            if self.output.is_empty() && !tls_pending {
+                break;
+            }
             let Some(sock) = &self.sock else {
                 self.append_error(msg::NO_CONNECTION);
                 return Err(());
             };
-            match sock.write(&self.output.buf) {
+            // TLS records not yet on the wire go first; then the output.
+            let pending = match self.tls.as_mut() {
+                Some(tls) => tls.flush(sock),
+                None => Ok(true),
+            };
+            let written = match pending {
+                Ok(false) => return Ok(false),
+                Ok(true) if self.output.is_empty() => break,
+                Ok(true) => match self.tls.as_mut() {
+                    Some(tls) => tls.write(sock, &self.output.buf),
+                    None => sock.write(&self.output.buf),
+                },
+                Err(e) => Err(e),
+            };
+            match written {
                 Ok(n) => self.output.written(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
                 Err(e) => {

@@ -29,7 +29,8 @@ use std::time::{Duration, Instant};
 
 use super::buffer::ReadOutcome;
 use super::{AsyncStatus, Connection};
-use crate::auth::{md5, scram::ScramClient};
+use crate::auth::md5;
+use crate::auth::scram::{self, ChannelBinding, ChannelBindingMode, ScramClient};
 use crate::conninfo::{self, TargetError, TargetKind, TargetSessionAttrs};
 use crate::ffi::types::{ConnStatusType, ExecStatusType};
 use crate::messages::conn as msg;
@@ -90,6 +91,12 @@ pub struct ConnectState {
     pub cancel_mode: bool,
     /// The cancel connection's address and request.
     pub cancel: Option<CancelTarget>,
+    /// Which encryption this attempt uses and which remain (libpq's
+    /// allowed/failed/current_enc_method).
+    pub(crate) enc: super::tls::Encryption,
+    /// The next attempt reconnects to the same address with another
+    /// encryption method (libpq's need_new_connection).
+    pub(crate) retry_same_address: bool,
 }
 
 impl ConnectState {
@@ -308,7 +315,10 @@ impl Connection {
                         }
                     }
                 }
-                CONNECTION_STARTED | CONNECTION_MADE | CONNECTION_CHECK_TARGET => {}
+                CONNECTION_STARTED
+                | CONNECTION_MADE
+                | CONNECTION_CHECK_TARGET
+                | CONNECTION_SSL_STARTUP => {}
                 _ => {
                     self.append_error(msg::INVALID_CONNECTION_STATE);
                     return self.fail();
@@ -345,6 +355,7 @@ impl Connection {
                 CONNECTION_NEEDED => self.step_start_connect(),
                 CONNECTION_STARTED => self.step_connected(),
                 CONNECTION_MADE => self.step_send_startup(),
+                CONNECTION_SSL_STARTUP => self.step_ssl_startup(),
                 CONNECTION_AWAITING_RESPONSE if self.connect.cancel_mode => {
                     Some(self.cancel_response())
                 }
@@ -426,7 +437,7 @@ impl Connection {
     }
 
     /// Forgets the previous attempt's socket and session state.
-    fn reset_for_new_attempt(&mut self) {
+    pub(crate) fn reset_for_new_attempt(&mut self) {
         self.drop_connection();
         self.connect.deadline = None;
         self.connect.packet_queued = false;
@@ -589,6 +600,9 @@ impl Connection {
             self.connect.try_next_host = true;
             return None;
         };
+        if !std::mem::take(&mut self.connect.retry_same_address) {
+            self.init_encryption(matches!(addr, Address::Unix(_)));
+        }
         self.connect.connected_ip = match &addr {
             Address::Inet(sa) => Some(sa.ip().to_string()),
             Address::Unix(_) => None,
@@ -685,6 +699,9 @@ impl Connection {
     /// CONNECTION_MADE: send the startup packet (a cancel connection: the
     /// CancelRequest), as far as the socket takes it now.
     fn step_send_startup(&mut self) -> Option<PollStatus> {
+        if let Some(answer) = self.begin_encryption() {
+            return answer;
+        }
         if !self.connect.packet_queued {
             match &self.connect.cancel {
                 Some(target) => self.output.extend_from_slice(&target.packet),
@@ -788,7 +805,9 @@ impl Connection {
                     return None;
                 }
                 self.password_file_warning();
-                Some(self.fail())
+                // Another encryption method may still be tried (sslmode
+                // prefer or allow), on a new connection to this address.
+                self.connection_failed()
             }
             b'v' => {
                 self.append_error(msg::INVALID_PROTOCOL_NEGOTIATION);
@@ -909,14 +928,6 @@ impl Connection {
                 Ok(())
             }
             10 => {
-                let binding_required = self
-                    .plan
-                    .as_ref()
-                    .is_some_and(|p| p.channel_binding == conninfo::ChannelBinding::Require);
-                if binding_required {
-                    // No TLS in this build, so there is nothing to bind to.
-                    return Err(msg::CHANNEL_BINDING_WITHOUT_SSL.into());
-                }
                 if self.connect.scram.is_some() {
                     return Err(msg::DUPLICATE_SASL.into());
                 }
@@ -929,9 +940,27 @@ impl Connection {
                     mechanisms.push(String::from_utf8_lossy(m).into_owned());
                 }
                 let list: Vec<&str> = mechanisms.iter().map(String::as_str).collect();
-                let mechanism = crate::auth::scram::choose_mechanism(&list)?;
+                let mode = match self.plan.as_ref().map(|p| p.channel_binding) {
+                    Some(conninfo::ChannelBinding::Require) => ChannelBindingMode::Require,
+                    Some(conninfo::ChannelBinding::Disable) => ChannelBindingMode::Disable,
+                    _ => ChannelBindingMode::Prefer,
+                };
+                let ssl_in_use = self.tls.is_some();
+                let mechanism = scram::select_mechanism(&list, ssl_in_use, mode)?;
+                let cert_hash = if mechanism == scram::SCRAM_SHA_256_PLUS {
+                    // tls-server-end-point: no hash, no binding (and no
+                    // silent downgrade either).
+                    let der = self.tls.as_ref().and_then(|t| t.peer_certificate());
+                    match der.and_then(crate::net::certname::server_end_point_hash) {
+                        Some(hash) => hash,
+                        None => return Err(msg::NO_CERT_HASH.into()),
+                    }
+                } else {
+                    Vec::new()
+                };
+                let binding = ChannelBinding::for_mechanism(mechanism, ssl_in_use, mode, cert_hash);
                 let password = self.password_for_auth()?;
-                let mut client = ScramClient::new(&password);
+                let mut client = ScramClient::with_options(Some(password.as_bytes()), binding);
                 let first = client.client_first_message();
                 frontend::sasl_initial_response(&mut self.output, mechanism, &first);
                 self.connect.scram = Some(client);

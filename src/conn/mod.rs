@@ -11,6 +11,7 @@ pub mod lobj;
 pub mod password;
 mod receive;
 mod send;
+mod tls;
 
 use std::ffi::{CStr, CString};
 use std::time::Instant;
@@ -98,6 +99,8 @@ pub struct Connection {
 
     pub(crate) connect: connect::ConnectState,
     pub(crate) sock: Option<Socket>,
+    /// The TLS session over `sock`, once negotiated.
+    pub(crate) tls: Option<Box<crate::net::tls::TlsSession>>,
     pub(crate) input: InputBuffer,
     pub(crate) output: OutputBuffer,
 
@@ -159,6 +162,7 @@ impl Connection {
             error_result: false,
             connect: connect::ConnectState::default(),
             sock: None,
+            tls: None,
             input,
             output,
             params: Vec::new(),
@@ -429,6 +433,7 @@ impl Connection {
     /// Closes the socket and forgets buffered data.
     pub(crate) fn drop_connection(&mut self) {
         self.sock = None;
+        self.tls = None;
         self.input.clear();
         self.output.clear();
         // As libpq's pqDropConnection: the queued commands go with it.
@@ -449,6 +454,9 @@ impl Connection {
         if self.sock.is_some() && self.status == ConnStatusType::CONNECTION_OK {
             crate::protocol::frontend::terminate(&mut self.output);
             let _ = self.flush_nonblocking();
+        }
+        if let (Some(tls), Some(sock)) = (self.tls.as_mut(), self.sock.as_ref()) {
+            tls.close(sock);
         }
         self.drop_connection();
         self.status = ConnStatusType::CONNECTION_BAD;

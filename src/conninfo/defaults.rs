@@ -262,8 +262,8 @@ pub(crate) mod tests {
         assert_eq!(o.get("user"), Some("osuser"));
         assert_eq!(o.get("port"), Some("5432"));
         assert_eq!(o.get("options"), Some(""));
-        assert_eq!(o.get("sslmode"), Some("disable"));
-        assert_eq!(o.get("channel_binding"), Some("disable"));
+        assert_eq!(o.get("sslmode"), Some("prefer"));
+        assert_eq!(o.get("channel_binding"), Some("prefer"));
         assert_eq!(o.get("gssencmode"), Some("disable"));
         assert_eq!(o.get("sslcertmode"), None);
         assert_eq!(o.get("sslnegotiation"), Some("postgres"));
@@ -295,7 +295,7 @@ pub(crate) mod tests {
         let env = FakeEnv::new().with("PGREQUIRESSL", "1");
         assert_eq!(defaults("", &env).unwrap().get("sslmode"), Some("require"));
         let env = FakeEnv::new().with("PGREQUIRESSL", "0");
-        assert_eq!(defaults("", &env).unwrap().get("sslmode"), Some("disable"));
+        assert_eq!(defaults("", &env).unwrap().get("sslmode"), Some("prefer"));
         let env = FakeEnv::new()
             .with("PGREQUIRESSL", "1")
             .with("PGSSLMODE", "allow");

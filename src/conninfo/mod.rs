@@ -73,17 +73,17 @@ pub const PGPASSFILE_NAME: &str = ".pgpass";
 /// `sizeof(sun_path)`: socket paths must be shorter (`UNIXSOCK_PATH_BUFLEN`).
 pub const UNIXSOCK_PATH_BUFLEN: usize = 108;
 
-/// Whether this build supports TLS (`USE_SSL`).
-pub const USE_SSL: bool = false;
+/// Whether this build supports TLS (`USE_SSL`): yes, with rustls.
+pub const USE_SSL: bool = true;
 /// Whether this build supports GSSAPI (`ENABLE_GSS`).
 pub const ENABLE_GSS: bool = false;
 
-/// `DefaultChannelBinding` (no SSL: "disable").
-pub const DEFAULT_CHANNEL_BINDING: &CStr = c"disable";
-/// `DefaultSSLMode` (no SSL: "disable").
-pub const DEFAULT_SSL_MODE: &CStr = c"disable";
-/// `DefaultSSLCertMode` (no SSL: "disable"), applied in [`plan()`].
-pub const DEFAULT_SSL_CERT_MODE: &str = "disable";
+/// `DefaultChannelBinding` (with SSL: "prefer").
+pub const DEFAULT_CHANNEL_BINDING: &CStr = c"prefer";
+/// `DefaultSSLMode` (with SSL: "prefer").
+pub const DEFAULT_SSL_MODE: &CStr = c"prefer";
+/// `DefaultSSLCertMode` (with SSL: "allow"), applied in [`plan()`].
+pub const DEFAULT_SSL_CERT_MODE: &str = "allow";
 /// `DefaultSSLNegotiation`.
 pub const DEFAULT_SSL_NEGOTIATION: &str = "postgres";
 /// `DefaultGSSMode` (no GSSAPI: "disable").

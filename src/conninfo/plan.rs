@@ -1006,10 +1006,10 @@ mod tests {
         assert_eq!(p.dbname, "osuser");
         assert_eq!(o.get("dbname"), Some("osuser"));
         assert_eq!(o.get("host"), None, "host option itself is not rewritten");
-        assert_eq!(o.get("sslcertmode"), Some("disable"));
-        assert_eq!(p.sslmode, SslMode::Disable);
+        assert_eq!(o.get("sslcertmode"), Some("allow"));
+        assert_eq!(p.sslmode, SslMode::Prefer);
         assert_eq!(p.gssencmode, GssEncMode::Disable);
-        assert_eq!(p.channel_binding, ChannelBinding::Disable);
+        assert_eq!(p.channel_binding, ChannelBinding::Prefer);
         assert_eq!(p.target_session_attrs, TargetSessionAttrs::Any);
         assert_eq!(
             (p.min_protocol, p.max_protocol),
@@ -1232,43 +1232,42 @@ mod tests {
     }
 
     #[test]
-    fn no_ssl_no_gss_build() {
+    fn ssl_build_without_gss() {
+        for (mode, want) in [
+            ("require", SslMode::Require),
+            ("verify-ca", SslMode::VerifyCa),
+            ("verify-full", SslMode::VerifyFull),
+            ("prefer", SslMode::Prefer),
+            ("allow", SslMode::Allow),
+        ] {
+            assert_eq!(ok(&format!("sslmode={mode}")).sslmode, want);
+        }
         assert_eq!(
-            err("sslmode=require"),
-            "sslmode value \"require\" invalid when SSL support is not compiled in\n"
+            err("sslnegotiation=direct sslmode=prefer"),
+            "weak sslmode \"prefer\" may not be used with sslnegotiation=direct (use \"require\", \"verify-ca\", or \"verify-full\")\n"
         );
         assert_eq!(
-            err("sslmode=verify-ca"),
-            "sslmode value \"verify-ca\" invalid when SSL support is not compiled in\n"
+            ok("sslnegotiation=direct sslmode=require").sslnegotiation,
+            SslNegotiation::Direct
         );
-        assert_eq!(
-            err("sslmode=verify-full"),
-            "sslmode value \"verify-full\" invalid when SSL support is not compiled in\n"
-        );
-        assert_eq!(ok("sslmode=prefer").sslmode, SslMode::Prefer);
-        assert_eq!(ok("sslmode=allow").sslmode, SslMode::Allow);
-        assert_eq!(
-            err("sslnegotiation=direct sslmode=disable"),
-            "sslnegotiation value \"direct\" invalid when SSL support is not compiled in\n"
-        );
-        assert_eq!(
-            err("sslcertmode=require"),
-            "sslcertmode value \"require\" invalid when SSL support is not compiled in\n"
-        );
-        assert_eq!(ok("sslcertmode=allow").sslcertmode, SslCertMode::Allow);
+        assert_eq!(ok("sslcertmode=require").sslcertmode, SslCertMode::Require);
         assert_eq!(
             err("gssencmode=require"),
             "gssencmode value \"require\" invalid when GSSAPI support is not compiled in\n"
         );
         assert_eq!(ok("gssencmode=prefer").gssencmode, GssEncMode::Prefer);
-        // sslrootcert=system is reported before the sslmode it implies.
+        // sslrootcert=system implies verify-full and refuses weaker modes.
+        assert_eq!(ok("sslrootcert=system").sslmode, SslMode::VerifyFull);
         assert_eq!(
-            err("sslrootcert=system"),
-            "sslrootcert value \"system\" invalid when SSL support is not compiled in\n"
+            err("sslrootcert=system sslmode=require"),
+            "weak sslmode \"require\" may not be used with sslrootcert=system (use \"verify-full\")\n"
         );
         assert_eq!(
-            plan_for("", &FakeEnv::new().with("PGREQUIRESSL", "1")).unwrap_err(),
-            "sslmode value \"require\" invalid when SSL support is not compiled in\n"
+            plan_for("", &FakeEnv::new().with("PGREQUIRESSL", "1"))
+                .unwrap()
+                .0
+                .sslmode,
+            SslMode::Require
         );
     }
 

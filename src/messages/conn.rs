@@ -170,3 +170,5 @@ pub const CANCEL_CONN_NOT_OPEN: &str = "connection not open\n";
 pub const CANCEL_NO_KEY: &str = "no cancellation key received\n";
 pub const CANCEL_ALREADY_SENT: &str = "cancel request is already being sent on this connection\n";
 pub const CANCEL_UNEXPECTED_RESPONSE: &str = "received unexpected response from server\n";
+/// tls-server-end-point binding needs a hash of the server certificate.
+pub const NO_CERT_HASH: &str = "could not determine server certificate signature algorithm\n";

@@ -8,3 +8,4 @@ pub mod conninfo;
 pub mod lobj;
 pub mod print;
 pub mod result;
+pub mod tls;

@@ -2,6 +2,9 @@
 //! options, reads and writes, and waiting with poll(2). One of the few places
 //! that call libc directly; each call says why it is sound.
 
+pub mod certname;
+pub mod tls;
+
 use std::ffi::{CStr, CString};
 use std::io;
 use std::net::{IpAddr, SocketAddr};

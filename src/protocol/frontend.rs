@@ -155,6 +155,12 @@ pub fn close(out: &mut BytesMut, kind: u8, name: &[u8]) {
     });
 }
 
+/// SSLRequest: a length word and the code 80877103, no type byte.
+pub fn ssl_request(out: &mut BytesMut) {
+    out.put_i32(8);
+    out.put_i32(80877103);
+}
+
 /// Flush: the server sends what it has buffered.
 pub fn flush(out: &mut BytesMut) {
     message(out, b'H', |_| {});

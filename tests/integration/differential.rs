@@ -180,40 +180,6 @@ fn simple_diff(a: &str, b: &str) -> String {
     )
 }
 
-/// Cases whose output differs only because this build has no TLS yet (issue
-/// 5: libpq 18 tries SSL and reports the server's refusal; a libpq built
-/// without SSL, like ours for now, rejects the option). They are left out of
-/// the comparison, and each must still differ: once TLS lands the test fails
-/// until its entry is removed here.
-const DIFFERS_UNTIL_TLS: &[&str] = &[
-    "--- PQconnectdb(\"host=127.0.0.1 port={PORT} dbname=postgres user=libpqrs_trust sslmode=require\")",
-    "--- PQconnectdb(\"postgresql://libpqrs_trust@127.0.0.1:{PORT}/postgres?ssl=true\")",
-];
-
-/// Splits an output into its case blocks (each starts with a `--- ` line),
-/// removing the blocks named in `skip`; returns the rest and the removed blocks.
-fn without_cases(text: &str, skip: &[&str]) -> (String, Vec<String>) {
-    let mut kept = String::new();
-    let mut removed = Vec::new();
-    let mut current: Option<String> = None;
-    for line in text.split_inclusive('\n') {
-        if line.starts_with("--- ") || line.starts_with("======== ") {
-            if let Some(block) = current.take() {
-                removed.push(block);
-            }
-            if skip.contains(&line.trim_end()) {
-                current = Some(String::new());
-            }
-        }
-        match current.as_mut() {
-            Some(block) => block.push_str(line),
-            None => kept.push_str(line),
-        }
-    }
-    removed.extend(current);
-    (kept, removed)
-}
-
 /// Runs one section with libpq 18 and with ours; panics with the diff.
 fn compare_with_libpq18(section: &str) {
     let Some(oracle_dir) = oracle::libpq18_dir() else {
@@ -228,19 +194,6 @@ fn compare_with_libpq18(section: &str) {
         "the libpq 18 run of section `{section}` did not complete:\n{want}"
     );
     let got = run(&exe, Some(&lib_dir()), section, &[]);
-    let (want, want_skipped) = without_cases(&want, DIFFERS_UNTIL_TLS);
-    let (got, got_skipped) = without_cases(&got, DIFFERS_UNTIL_TLS);
-    assert_eq!(
-        want_skipped.len(),
-        got_skipped.len(),
-        "skipped cases of `{section}`"
-    );
-    for (w, g) in want_skipped.iter().zip(&got_skipped) {
-        assert_ne!(
-            w, g,
-            "this case now matches libpq 18: remove it from DIFFERS_UNTIL_TLS"
-        );
-    }
     if let Some(d) = unified_diff(section, "libpq18", &want, "ours", &got) {
         panic!(
             "section `{section}` of tests/differential/{} differs between libpq 18 (-) \

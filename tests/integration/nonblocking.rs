@@ -142,7 +142,7 @@ fn twenty_connections_in_one_poll_loop() {
         ),
         s.unix(MD5_USER.0, &format!("password={}", MD5_USER.1)),
         format!(
-            "host=localhost port={} dbname=postgres user={TRUST_USER}",
+            "host=localhost port={} dbname=postgres user={TRUST_USER} sslmode=disable",
             s.port
         ),
     ];
@@ -242,7 +242,7 @@ fn twenty_connections_in_one_poll_loop() {
 fn host_name_lookup_signals_on_the_socket() {
     let s = server();
     let c = start(&format!(
-        "host=localhost port={} dbname=postgres user={TRUST_USER}",
+        "host=localhost port={} dbname=postgres user={TRUST_USER} sslmode=disable",
         s.port
     ));
     // The lookup runs on a helper thread: PQconnectStart returned without it.
@@ -369,7 +369,7 @@ fn startup_packet_is_sent_without_blocking() {
     let (_listener, port) = silent();
     let big = "x".repeat(16 << 20);
     let c = start(&format!(
-        "host=127.0.0.1 port={port} user=u dbname=d connect_timeout=2 options='-c application_name={big}'"
+        "host=127.0.0.1 port={port} user=u dbname=d sslmode=disable connect_timeout=2 options='-c application_name={big}'"
     ));
     let mut writes_in_made = 0;
     let started = Instant::now();
