@@ -18,6 +18,7 @@
 //! | `client-wrongca.crt/.key` | CN libpqrs_cert signed by the unrelated CA |
 //! | `client-otheruser.crt/.key` | CN libpqrs_trust signed by the root (`cert` auth as libpqrs_cert fails) |
 //! | `garbage.pem` | text that is neither a certificate nor a CRL nor a key |
+//! | `garbage.key` | the same text, mode 0600 (gets past libpq's permission check) |
 //! | `crl-empty.pem` | a CRL of the root revoking nothing |
 //! | `crl-server-revoked.pem` | a CRL of the root revoking server.crt (so the main server's certificate is "revoked" for a client given it) |
 //! | `crl-chain.pem` | the empty CRLs of the root and of the intermediate (libpq checks the whole chain: X509_V_FLAG_CRL_CHECK_ALL) |
@@ -95,6 +96,7 @@ pub struct TlsFiles {
     pub client_other_user_cert: PathBuf,
     pub client_other_user_key: PathBuf,
     pub garbage: PathBuf,
+    pub garbage_key: PathBuf,
     pub crl_empty: PathBuf,
     pub crl_server_revoked: PathBuf,
     pub crl_chain: PathBuf,
@@ -349,6 +351,7 @@ impl TlsFiles {
             client_other_user_cert: p("client-otheruser.crt"),
             client_other_user_key: p("client-otheruser.key"),
             garbage: p("garbage.pem"),
+            garbage_key: p("garbage.key"),
             crl_empty: p("crl-empty.pem"),
             crl_server_revoked: p("crl-server-revoked.pem"),
             crl_chain: p("crl-chain.pem"),
@@ -477,11 +480,9 @@ impl TlsFiles {
         ))?;
         write(&t.client_other_user_cert, c.as_bytes(), 0o644)?;
         write(&t.client_other_user_key, k.as_bytes(), 0o600)?;
-        write(
-            &t.garbage,
-            b"this is not a certificate, a CRL or a key\n",
-            0o644,
-        )?;
+        let garbage = b"this is not a certificate, a CRL or a key\n";
+        write(&t.garbage, garbage, 0o644)?;
+        write(&t.garbage_key, garbage, 0o600)?;
 
         // CRLs, as files and as hashed directories.
         let crl_empty = root.crl(&[], now)?;
