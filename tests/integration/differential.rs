@@ -391,7 +391,7 @@ fn differential_valgrind_ours() {
         .iter()
         .flat_map(|p| p.sections.iter().map(move |s| (p, *s)))
     {
-        if needs_tls(program) && !ours_has_tls() {
+        if !section_selected(section) || (needs_tls(program) && !ours_has_tls()) {
             continue;
         }
         let Some(mut env) = program_env(program) else {
@@ -411,9 +411,17 @@ fn differential_valgrind_ours() {
     }
 }
 
+/// `LIBPQRS_DIFF_SECTIONS=a,b` limits the valgrind and libpq 15 runs to
+/// those sections.
+fn section_selected(section: &str) -> bool {
+    match std::env::var("LIBPQRS_DIFF_SECTIONS") {
+        Ok(only) => only.split(',').any(|x| x.trim() == section),
+        Err(_) => true,
+    }
+}
+
 /// For information only: libpq 18 against Debian's libpq 15 (the system
 /// library the program is linked with). Never fails on differences.
-/// `LIBPQRS_DIFF_SECTIONS=tlsmatrix,tlsoptions` limits it to some sections.
 #[test]
 fn differential_libpq15_info() {
     let Some(oracle_dir) = oracle::libpq18_dir() else {
@@ -427,16 +435,11 @@ fn differential_libpq15_info() {
     // The functions added after 15 are left out on both sides.
     let skip = [("DIFF_SKIP_POST15", "1")];
     let mut report = String::new();
-    // LIBPQRS_DIFF_SECTIONS=a,b limits the run to those sections.
-    let only = std::env::var("LIBPQRS_DIFF_SECTIONS").ok();
     for (program, section) in PROGRAMS
         .iter()
         .flat_map(|p| p.sections.iter().map(move |s| (p, *s)))
     {
-        if only
-            .as_deref()
-            .is_some_and(|o| !o.split(',').any(|x| x.trim() == section))
-        {
+        if !section_selected(section) {
             continue;
         }
         let exe = compile(program);
