@@ -825,6 +825,10 @@ impl Connection {
                     return Some(self.fail());
                 }
                 if code == 0 {
+                    if let Err(text) = self.check_client_cert_mode() {
+                        self.append_error(&text);
+                        return Some(self.fail());
+                    }
                     self.status = CONNECTION_AUTH_OK;
                     self.async_status = AsyncStatus::Busy;
                 }

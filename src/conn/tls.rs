@@ -46,12 +46,13 @@ fn path_option(conn: &Connection, key: &str) -> Option<PathBuf> {
         .map(PathBuf::from)
 }
 
-fn tls_version(value: Option<&str>) -> Option<TlsVersion> {
+/// An ssl_*_protocol_version value and its name.
+fn tls_version(value: Option<&str>) -> Option<(TlsVersion, &'static str)> {
     match value? {
-        "TLSv1" => Some(TlsVersion::V1_0),
-        "TLSv1.1" => Some(TlsVersion::V1_1),
-        "TLSv1.2" => Some(TlsVersion::V1_2),
-        "TLSv1.3" => Some(TlsVersion::V1_3),
+        "TLSv1" => Some((TlsVersion::V1_0, "TLSv1")),
+        "TLSv1.1" => Some((TlsVersion::V1_1, "TLSv1.1")),
+        "TLSv1.2" => Some((TlsVersion::V1_2, "TLSv1.2")),
+        "TLSv1.3" => Some((TlsVersion::V1_3, "TLSv1.3")),
         _ => None,
     }
 }
@@ -241,6 +242,8 @@ impl Connection {
             }
             Err(text) => {
                 self.append_error(&text);
+                // As libpq's pgtls_close after a failed open: no TLS in use.
+                self.tls = None;
                 self.connection_failed()
             }
         }
@@ -280,26 +283,22 @@ impl Connection {
             let root_file = rootcert.clone().or_else(|| default_file("root.crt"));
             match root_file {
                 Some(f) if f.exists() => {
-                    roots = tls::load_certs(&f).map_err(|e| msg::could_not_read_root(&f, &e))?;
-                    // A root certificate present makes "require" check the chain.
-                    if verify == Verify::None && sslmode == SslMode::Require {
+                    // OpenSSL's complaint for a file with no certificate in it.
+                    roots = tls::load_certs(&f)
+                        .ok()
+                        .filter(|c| !c.is_empty())
+                        .map(tls::self_signed_only)
+                        .ok_or_else(|| {
+                            msg::could_not_read_root(&f, "no certificate or crl found")
+                        })?;
+                    // libpq checks the chain whenever a root certificate is
+                    // loaded, whatever the sslmode (so "require" acts as
+                    // verify-ca, and "prefer" falls back to plaintext on a
+                    // chain that does not verify).
+                    if verify == Verify::None {
                         verify = Verify::Chain;
                     }
-                    let crl = path_option(self, "sslcrl")
-                        .or_else(|| default_file("root.crl").filter(|p| p.exists()));
-                    if let Some(crl) = crl.filter(|p| p.exists()) {
-                        crls =
-                            tls::load_crls(&crl).map_err(|e| msg::could_not_load_crl(&crl, &e))?;
-                    }
-                    if let Some(dir) = path_option(self, "sslcrldir") {
-                        if let Ok(entries) = std::fs::read_dir(&dir) {
-                            for e in entries.flatten() {
-                                if let Ok(more) = tls::load_crls(&e.path()) {
-                                    crls.extend(more);
-                                }
-                            }
-                        }
-                    }
+                    crls = self.revocation_lists()?;
                 }
                 other => {
                     if verify != Verify::None {
@@ -315,15 +314,59 @@ impl Connection {
         } else {
             self.client_certificate()?
         };
+        let min = tls_version(self.options.get("ssl_min_protocol_version"));
+        let max = tls_version(self.options.get("ssl_max_protocol_version"));
         Ok(TlsSettings {
             verify,
             roots,
             crls,
             client,
-            min_version: tls_version(self.options.get("ssl_min_protocol_version")),
-            max_version: tls_version(self.options.get("ssl_max_protocol_version")),
+            min_version: min.map(|v| v.0),
+            max_version: max.map(|v| v.0),
+            min_name: min.map(|v| v.1),
+            max_name: max.map(|v| v.1),
             sni: self.options.get("sslsni") != Some("0"),
         })
+    }
+
+    /// The CRLs to check against, as libpq 18 loads them: sslcrl (or
+    /// ~/.postgresql/root.crl) when it holds CRLs (a missing or unreadable
+    /// file is ignored); else sslcrldir's files named by issuer hash
+    /// (<hash>.r<n>), where finding none makes every check fail.
+    fn revocation_lists(
+        &self,
+    ) -> Result<Vec<rustls::pki_types::CertificateRevocationListDer<'static>>, String> {
+        let file = path_option(self, "sslcrl").or_else(|| default_file("root.crl"));
+        if let Some(crls) = file
+            .and_then(|f| tls::load_crls(&f).ok())
+            .filter(|c| !c.is_empty())
+        {
+            return Ok(crls);
+        }
+        let Some(dir) = path_option(self, "sslcrldir") else {
+            return Ok(Vec::new());
+        };
+        let mut crls = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let hashed = name.len() > 10
+                    && name.as_bytes()[8] == b'.'
+                    && name[..8].bytes().all(|c| c.is_ascii_hexdigit())
+                    && name[9..].starts_with('r')
+                    && name[10..].bytes().all(|c| c.is_ascii_digit());
+                if hashed {
+                    if let Ok(more) = tls::load_crls(&e.path()) {
+                        crls.extend(more);
+                    }
+                }
+            }
+        }
+        if crls.is_empty() {
+            // Checking is on but no list can be found: nothing verifies.
+            return Err(msg::ssl_error("certificate verify failed"));
+        }
+        Ok(crls)
     }
 
     /// The client certificate and key, when the certificate file exists.
@@ -352,8 +395,11 @@ impl Connection {
             }
             Ok(_) => {}
         }
-        let certs =
-            tls::load_certs(&cert_file).map_err(|e| msg::could_not_read_cert(&cert_file, &e))?;
+        // OpenSSL's complaint for a file without a PEM certificate.
+        let certs = tls::load_certs(&cert_file)
+            .ok()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| msg::could_not_read_cert(&cert_file, "no start line"))?;
         let key_file = path_option(self, "sslkey")
             .or_else(|| default_file("postgresql.key"))
             .unwrap_or_default();
@@ -371,7 +417,11 @@ impl Connection {
         if too_open {
             return Err(msg::key_too_open(&key_file));
         }
-        let key = tls::load_key(&key_file).map_err(|e| msg::could_not_load_key(&key_file, &e))?;
+        let key = tls::load_key(&key_file, || crate::ffi::ssl::key_password(self))
+            .map_err(|e| msg::could_not_load_key(&key_file, &e))?;
+        if !tls::key_matches(&certs, &key) {
+            return Err(msg::could_not_load_key(&key_file, "key values mismatch"));
+        }
         Ok(Some((certs, key)))
     }
 
@@ -417,15 +467,28 @@ impl Connection {
         Ok(None)
     }
 
-    /// verify-full's host name check and sslcertmode=require, after the handshake.
+    /// sslcertmode=require, checked when the server says authentication is
+    /// done (libpq does it at AuthenticationOk).
+    pub(crate) fn check_client_cert_mode(&self) -> Result<(), String> {
+        if self.plan.as_ref().map(|p| p.sslcertmode) != Some(SslCertMode::Require) {
+            return Ok(());
+        }
+        let tls = self.tls.as_deref();
+        if !tls.is_some_and(|t| t.cert_requested()) {
+            return Err(msg::CERT_NOT_REQUESTED.into());
+        }
+        if !tls.is_some_and(|t| t.cert_sent()) {
+            return Err(msg::CERT_NOT_SENT.into());
+        }
+        Ok(())
+    }
+
+    /// verify-full's host name check, after the handshake.
     fn check_server_certificate(&self) -> Result<(), String> {
         let Some(plan) = self.plan.as_ref() else {
             return Ok(());
         };
         let tls = self.tls.as_deref();
-        if plan.sslcertmode == SslCertMode::Require && !tls.is_some_and(|t| t.cert_requested()) {
-            return Err(msg::CERT_NOT_REQUESTED.into());
-        }
         let full = plan.sslmode == SslMode::VerifyFull
             || self.options.get("sslrootcert") == Some("system");
         if !full {
@@ -443,30 +506,6 @@ fn tls_failure_text(e: &TlsFailure) -> String {
         TlsFailure::Config(text) => msg::ssl_error(text),
         TlsFailure::Eof => msg::SSL_EOF.into(),
         TlsFailure::Io(e) => msg::ssl_syscall(&crate::net::strerror(e)),
-        TlsFailure::Tls(e) => msg::ssl_error(&openssl_style(e)),
-    }
-}
-
-/// OpenSSL's reason strings for the failures users meet most, so that
-/// scripts matching libpq's messages keep working.
-fn openssl_style(e: &rustls::Error) -> String {
-    use rustls::{AlertDescription as A, CertificateError as C, Error as E};
-    match e {
-        E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => {
-            "certificate verify failed: certificate has expired".into()
-        }
-        E::InvalidCertificate(C::Revoked) => {
-            "certificate verify failed: certificate revoked".into()
-        }
-        E::InvalidCertificate(C::UnknownIssuer | C::BadSignature) => {
-            "certificate verify failed".into()
-        }
-        E::InvalidCertificate(_) => "certificate verify failed".into(),
-        E::AlertReceived(A::HandshakeFailure) => "sslv3 alert handshake failure".into(),
-        E::AlertReceived(A::CertificateRequired) => "tlsv13 alert certificate required".into(),
-        E::AlertReceived(A::UnknownCA) => "tlsv1 alert unknown ca".into(),
-        E::AlertReceived(A::ProtocolVersion) => "tlsv1 alert protocol version".into(),
-        E::PeerIncompatible(_) => "unsupported protocol".into(),
-        other => other.to_string(),
+        TlsFailure::Tls(e) => msg::ssl_error(&tls::openssl_style(e)),
     }
 }

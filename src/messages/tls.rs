@@ -9,6 +9,7 @@ pub const HOST_NAME_REQUIRED: &str = "host name must be specified for a verified
 pub const NO_HOST_NAME_IN_CERT: &str = "could not get server's host name from server certificate\n";
 pub const EMBEDDED_NULL: &str = "SSL certificate's name contains embedded null\n";
 pub const CERT_NOT_REQUESTED: &str = "server did not request an SSL certificate\n";
+pub const CERT_NOT_SENT: &str = "server accepted connection without a valid SSL certificate\n";
 pub const SERVER_NO_SSL: &str = "server does not support SSL, but SSL was required\n";
 pub const ERROR_DURING_SSL_EXCHANGE: &str = "server sent an error response during SSL exchange\n";
 pub const UNENCRYPTED_AFTER_SSL: &str = "received unencrypted data after SSL response\n";

@@ -55,6 +55,9 @@ pub struct TlsSettings {
     pub client: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
     pub min_version: Option<TlsVersion>,
     pub max_version: Option<TlsVersion>,
+    /// The option values, for messages.
+    pub min_name: Option<&'static str>,
+    pub max_name: Option<&'static str>,
     pub sni: bool,
 }
 
@@ -69,6 +72,7 @@ fn provider() -> Arc<CryptoProvider> {
 struct ClientCert {
     key: Option<Arc<rustls::sign::CertifiedKey>>,
     requested: Arc<AtomicBool>,
+    sent: Arc<AtomicBool>,
 }
 
 impl ResolvesClientCert for ClientCert {
@@ -78,6 +82,7 @@ impl ResolvesClientCert for ClientCert {
         _sigschemes: &[SignatureScheme],
     ) -> Option<Arc<rustls::sign::CertifiedKey>> {
         self.requested.store(true, Ordering::Relaxed);
+        self.sent.store(self.key.is_some(), Ordering::Relaxed);
         self.key.clone()
     }
 
@@ -165,6 +170,7 @@ impl ServerCertVerifier for ModeVerifier {
 pub struct TlsSession {
     conn: ClientConnection,
     cert_requested: Arc<AtomicBool>,
+    cert_sent: Arc<AtomicBool>,
 }
 
 /// How far a handshake got.
@@ -225,9 +231,13 @@ impl TlsSession {
         .map(|(_, p)| p)
         .collect();
         if versions.is_empty() {
-            return Err(TlsFailure::Config(
-                "no TLS protocol version left between ssl_min_protocol_version and ssl_max_protocol_version that this library supports (TLSv1.2, TLSv1.3)".into(),
-            ));
+            // Only TLSv1 and TLSv1.1 were allowed: what libpq reports when
+            // the server refuses them (rustls does not speak them at all).
+            return Err(TlsFailure::Config(format!(
+                "tlsv1 alert protocol version\nThis may indicate that the server does not support any SSL protocol version between {} and {}.",
+                settings.min_name.unwrap_or("TLSv1"),
+                settings.max_name.unwrap_or("TLSv1.3")
+            )));
         }
         let chain = if settings.verify == Verify::None {
             None
@@ -241,7 +251,8 @@ impl TlsSession {
                 WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                     .with_crls(settings.crls)
                     .build()
-                    .map_err(|e| TlsFailure::Config(e.to_string()))?;
+                    // No usable root: nothing can verify (OpenSSL's words).
+                    .map_err(|_| TlsFailure::Config("certificate verify failed".into()))?;
             Some(built)
         };
         let verifier = Arc::new(ModeVerifier {
@@ -249,6 +260,7 @@ impl TlsSession {
             provider: provider.clone(),
         });
         let requested = Arc::new(AtomicBool::new(false));
+        let sent = Arc::new(AtomicBool::new(false));
         let key = match settings.client {
             Some((certs, key)) => {
                 let signer = provider
@@ -267,6 +279,7 @@ impl TlsSession {
             .with_client_cert_resolver(Arc::new(ClientCert {
                 key,
                 requested: requested.clone(),
+                sent: sent.clone(),
             }));
         config.alpn_protocols = vec![b"postgresql".to_vec()];
         config.enable_sni = settings.sni;
@@ -274,6 +287,7 @@ impl TlsSession {
         Ok(TlsSession {
             conn,
             cert_requested: requested,
+            cert_sent: sent,
         })
     }
 
@@ -330,7 +344,8 @@ impl TlsSession {
                 Ok(_) => {
                     if let Err(e) = self.conn.process_new_packets() {
                         let _ = self.conn.write_tls(&mut SockIo(sock));
-                        return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+                        let text = format!("SSL error: {}", openssl_style(&e));
+                        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, text));
                     }
                 }
                 Err(e) => return Err(e),
@@ -369,6 +384,11 @@ impl TlsSession {
     /// Did the server ask for a client certificate?
     pub fn cert_requested(&self) -> bool {
         self.cert_requested.load(Ordering::Relaxed)
+    }
+
+    /// Was a client certificate sent?
+    pub fn cert_sent(&self) -> bool {
+        self.cert_sent.load(Ordering::Relaxed)
     }
 
     /// The server's certificate (DER), once the handshake is done.
@@ -443,13 +463,80 @@ pub fn load_crls(
         .map_err(|e| e.to_string())
 }
 
-/// A private key from a PEM file (PKCS#8, PKCS#1 or SEC1).
-pub fn load_key(path: &std::path::Path) -> Result<PrivateKeyDer<'static>, String> {
+/// A private key from a PEM file (PKCS#8, PKCS#1 or SEC1; an encrypted
+/// PKCS#8 key is decrypted with the password `password` gives). Errors are
+/// OpenSSL's reason strings, as libpq shows them.
+pub fn load_key(
+    path: &std::path::Path,
+    password: impl FnOnce() -> Vec<u8>,
+) -> Result<PrivateKeyDer<'static>, String> {
     use rustls::pki_types::pem::PemObject;
-    PrivateKeyDer::from_pem_file(path).map_err(|e| e.to_string())
+    let text = std::fs::read(path).map_err(|e| e.to_string())?;
+    if let Ok(pem) = std::str::from_utf8(&text) {
+        if pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") {
+            use pkcs8::der::pem::PemLabel;
+            let (label, doc) = pkcs8::der::SecretDocument::from_pem(pem)
+                .map_err(|_| "no start line".to_string())?;
+            if label != pkcs8::EncryptedPrivateKeyInfo::PEM_LABEL {
+                return Err("no start line".into());
+            }
+            let info = pkcs8::EncryptedPrivateKeyInfo::try_from(doc.as_bytes())
+                .map_err(|_| "bad decrypt".to_string())?;
+            let plain = info
+                .decrypt(password())
+                .map_err(|_| "bad decrypt".to_string())?;
+            return Ok(PrivateKeyDer::Pkcs8(plain.as_bytes().to_vec().into()));
+        }
+    }
+    PrivateKeyDer::from_pem_slice(&text).map_err(|_| "no start line".to_string())
 }
 
 /// The platform's trust store (sslrootcert=system).
 pub fn system_roots() -> Vec<CertificateDer<'static>> {
     rustls_native_certs::load_native_certs().certs
+}
+
+/// OpenSSL's reason strings for the failures users meet most, so that
+/// scripts matching libpq's messages keep working.
+pub fn openssl_style(e: &TlsError) -> String {
+    use rustls::AlertDescription as A;
+    match e {
+        // OpenSSL's reason is the same for every chain problem (unknown
+        // issuer, expired, revoked, ...).
+        TlsError::InvalidCertificate(_) => "certificate verify failed".into(),
+        TlsError::AlertReceived(A::HandshakeFailure) => "sslv3 alert handshake failure".into(),
+        TlsError::AlertReceived(A::CertificateRequired) => {
+            "tlsv13 alert certificate required".into()
+        }
+        TlsError::AlertReceived(A::UnknownCA) => "tlsv1 alert unknown ca".into(),
+        TlsError::AlertReceived(A::ProtocolVersion) => "tlsv1 alert protocol version".into(),
+        TlsError::PeerIncompatible(_) => "unsupported protocol".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Does the private key belong to the certificate (OpenSSL's
+/// SSL_CTX_check_private_key)?
+pub fn key_matches(certs: &[CertificateDer<'static>], key: &PrivateKeyDer<'static>) -> bool {
+    let provider = provider();
+    let Ok(signer) = provider.key_provider.load_private_key(key.clone_key()) else {
+        return false;
+    };
+    rustls::sign::CertifiedKey::new(certs.to_vec(), signer)
+        .keys_match()
+        .is_ok()
+}
+
+/// Only self-signed certificates anchor a chain, as OpenSSL requires
+/// without X509_V_FLAG_PARTIAL_CHAIN (an intermediate named as root
+/// certificate does not verify).
+pub fn self_signed_only(certs: Vec<CertificateDer<'static>>) -> Vec<CertificateDer<'static>> {
+    use x509_cert::der::Decode;
+    certs
+        .into_iter()
+        .filter(|c| {
+            x509_cert::Certificate::from_der(c.as_ref())
+                .is_ok_and(|x| x.tbs_certificate.subject == x.tbs_certificate.issuer)
+        })
+        .collect()
 }

@@ -4,7 +4,9 @@
 //! arguments; `extended.c`: the extended query protocol, binary parameters
 //! and results; `results.c`: results built and copied by the caller, the
 //! events API; `async.c`: the sequences of PQconnectPoll/PQresetPoll answers
-//! and statuses, the PostgreSQL 17 cancel API), each compiled once against
+//! and statuses, the PostgreSQL 17 cancel API; `tls.c`: the TLS matrix and
+//! options against the servers of `support::tls_server`, large transfers
+//! over TLS), each compiled once against
 //! the system `libpq-fe.h`, print everything observable for the test server. Their output with the real
 //! libpq 18 (the oracle, see `support::oracle` and `scripts/fetch-oracle.sh`)
 //! and with our library must be identical, section by section (one test per
@@ -25,8 +27,9 @@ use std::process::{Command, Output};
 use std::sync::MutexGuard;
 
 use crate::support::{
-    self, compile_c, lib_dir, oracle, run_with_lib, server, valgrind_with, Header, MD5_USER,
-    PASSWORD_USER, SCRAM_USER, TRUST_USER,
+    self, compile_c, lib_dir, oracle, run_with_lib, server, tls, tls_server, valgrind_with, Header,
+    ServerCert, CERT_USER, MD5_USER, NOSSL_ONLY_USER, PASSWORD_USER, SCRAM_USER, SSL_ONLY_USER,
+    TRUST_USER,
 };
 
 /// One differential program under `tests/differential/` and its sections, in
@@ -71,7 +74,35 @@ const PROGRAMS: &[Program] = &[
         source: "async.c",
         sections: &["connpoll", "reset", "cancelapi"],
     },
+    Program {
+        source: "tls.c",
+        sections: &["tlsmatrix", "tlsoptions", "tlsdata"],
+    },
 ];
+
+/// Whether a program needs the TLS servers and files (`tls.c`).
+fn needs_tls(program: &Program) -> bool {
+    program.source == "tls.c"
+}
+
+/// When set, `tls.c` prints the values that name the TLS library or use its
+/// names (PQsslAttribute "library" and "cipher") as `{masked}` on both
+/// sides. libpq 18 says "OpenSSL" and OpenSSL's cipher names.
+const TLS_MASK_LIBRARY_SPECIFIC: bool = false;
+
+/// Size in MB of each transfer of section `tlsdata` (and under valgrind).
+const TLSDATA_MB: &str = "50";
+const TLSDATA_MB_VALGRIND: &str = "2";
+
+/// Whether the library under test has TLS: ours once it is built with TLS
+/// (`pq::conninfo::USE_SSL`), or any library given by `LIBPQRS_TEST_LIBPQ`
+/// (e.g. libpq 18 itself, to check the TLS sections are reproducible). Until
+/// then (issue 5) the sections of `tls.c` are skipped with a message: every
+/// TLS connection fails on our library with "SSL is not supported by this
+/// build".
+fn ours_has_tls() -> bool {
+    pq::conninfo::USE_SSL || std::env::var_os("LIBPQRS_TEST_LIBPQ").is_some()
+}
 
 /// The program that holds `section`.
 fn program_of(section: &str) -> &'static Program {
@@ -135,11 +166,66 @@ fn transcript(out: &Output) -> String {
     text
 }
 
-fn run(exe: &Path, lib: Option<&Path>, section: &str, extra_env: &[(&str, &str)]) -> String {
-    let env = diff_env();
+/// The TLS environment of `tls.c` (see its top comment): the servers of
+/// `support::tls_server` (DIFF_PORT/DIFF_SOCKDIR replaced by the one
+/// presenting server.crt), the TLS directory, the users. None when there
+/// is no TLS material (external server).
+fn tls_env() -> Option<Vec<(&'static str, String)>> {
+    let files = support::tls_files()?;
+    let server_of = |c: ServerCert| tls_server(c).expect("TLS server");
+    let main = server_of(ServerCert::Main);
+    let mut env = vec![
+        ("DIFF_PORT", main.port.to_string()),
+        (
+            "DIFF_SOCKDIR",
+            main.socket_dir.to_string_lossy().into_owned(),
+        ),
+        ("DIFF_TLS_DIR", files.dir.to_string_lossy().into_owned()),
+        (
+            "DIFF_TLS_PORT_OTHER",
+            server_of(ServerCert::OtherHost).port.to_string(),
+        ),
+        (
+            "DIFF_TLS_PORT_EXPIRED",
+            server_of(ServerCert::Expired).port.to_string(),
+        ),
+        (
+            "DIFF_TLS_PORT_CHAIN",
+            server_of(ServerCert::Chain).port.to_string(),
+        ),
+        ("DIFF_SSL_ONLY_USER", SSL_ONLY_USER.into()),
+        ("DIFF_NOSSL_ONLY_USER", NOSSL_ONLY_USER.into()),
+        ("DIFF_CERT_USER", CERT_USER.into()),
+        ("DIFF_TLS_KEY_PW", tls::CLIENT_KEY_PASSWORD.into()),
+        ("DIFF_TLSDATA_MB", TLSDATA_MB.into()),
+    ];
+    if TLS_MASK_LIBRARY_SPECIFIC {
+        env.push(("DIFF_TLS_MASK_LIBRARY", "1".into()));
+    }
+    Some(env)
+}
+
+/// The environment of one program: [`diff_env`], then for `tls.c`
+/// [`tls_env`] (which overrides DIFF_PORT and DIFF_SOCKDIR); None when the
+/// program cannot run here (no TLS material).
+fn program_env(program: &Program) -> Option<Vec<(&'static str, String)>> {
+    let mut env = diff_env();
+    if needs_tls(program) {
+        env.extend(tls_env()?);
+    }
+    Some(env)
+}
+
+fn run(
+    exe: &Path,
+    lib: Option<&Path>,
+    section: &str,
+    extra_env: &[(&str, &str)],
+) -> Option<String> {
+    let env = program_env(program_of(section))?;
     let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     env.extend_from_slice(extra_env);
-    transcript(&run_with_lib(exe, lib, &[section], &env))
+    Some(transcript(&run_with_lib(exe, lib, &[section], &env)))
 }
 
 /// `diff -u` of two texts, at most [`MAX_DIFF_LINES`] lines; None when
@@ -186,14 +272,24 @@ fn compare_with_libpq18(section: &str) {
         return;
     };
     let program = program_of(section);
+    if needs_tls(program) && !ours_has_tls() {
+        eprintln!(
+            "SKIPPED: section `{section}` of {} needs TLS, which this build does not have yet \
+             (issue 5; pq::conninfo::USE_SSL is false)",
+            program.source
+        );
+        return;
+    }
     let exe = compile(program);
     let _guard = serialize();
-    let want = run(&exe, Some(&oracle_dir), section, &[]);
+    let Some(want) = run(&exe, Some(&oracle_dir), section, &[]) else {
+        return;
+    };
     assert!(
         want.contains(&format!("======== {section} ========")) && want.contains("======== end"),
         "the libpq 18 run of section `{section}` did not complete:\n{want}"
     );
-    let got = run(&exe, Some(&lib_dir()), section, &[]);
+    let got = run(&exe, Some(&lib_dir()), section, &[]).expect("environment");
     if let Some(d) = unified_diff(section, "libpq18", &want, "ours", &got) {
         panic!(
             "section `{section}` of tests/differential/{} differs between libpq 18 (-) \
@@ -236,17 +332,26 @@ differential_tests! {
     differential_connpoll => "connpoll",
     differential_reset => "reset",
     differential_cancelapi => "cancelapi",
+    differential_tlsmatrix => "tlsmatrix",
+    differential_tlsoptions => "tlsoptions",
+    differential_tlsdata => "tlsdata",
 }
 
 #[test]
 fn differential_valgrind_ours() {
-    let env = diff_env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let _guard = serialize();
     for (program, section) in PROGRAMS
         .iter()
         .flat_map(|p| p.sections.iter().map(move |s| (p, *s)))
     {
+        if !section_selected(section) || (needs_tls(program) && !ours_has_tls()) {
+            continue;
+        }
+        let Some(mut env) = program_env(program) else {
+            continue;
+        };
+        env.push(("DIFF_TLSDATA_MB", TLSDATA_MB_VALGRIND.into()));
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let exe = compile(program);
         // Panics on any memory error or definite/indirect leak.
         let out = valgrind_with(&exe, Some(&lib_dir()), &[section], &env);
@@ -256,6 +361,15 @@ fn differential_valgrind_ours() {
             out.status,
             transcript(&out)
         );
+    }
+}
+
+/// `LIBPQRS_DIFF_SECTIONS=a,b` limits the valgrind and libpq 15 runs to
+/// those sections.
+fn section_selected(section: &str) -> bool {
+    match std::env::var("LIBPQRS_DIFF_SECTIONS") {
+        Ok(only) => only.split(',').any(|x| x.trim() == section),
+        Err(_) => true,
     }
 }
 
@@ -278,9 +392,16 @@ fn differential_libpq15_info() {
         .iter()
         .flat_map(|p| p.sections.iter().map(move |s| (p, *s)))
     {
+        if !section_selected(section) {
+            continue;
+        }
         let exe = compile(program);
-        let v18 = run(&exe, Some(&oracle_dir), section, &skip);
-        let v15 = run(&exe, None, section, &skip);
+        let (Some(v18), Some(v15)) = (
+            run(&exe, Some(&oracle_dir), section, &skip),
+            run(&exe, None, section, &skip),
+        ) else {
+            continue;
+        };
         if let Some(d) = unified_diff(section, "libpq18-nopost15", &v18, "libpq15", &v15) {
             report.push_str(&format!(
                 "\n=== {section}: libpq 18 (-) vs libpq 15 (+)\n{d}\n"

@@ -21,4 +21,5 @@ mod print;
 mod psql;
 mod readme;
 mod replication;
+mod tls_harness;
 mod util;

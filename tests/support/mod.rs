@@ -18,6 +18,19 @@
 //! process is killed. `LIBPQRS_TEST_KEEP=1` keeps the directory (the path and
 //! the server log are in [`TestServer::base_dir`] / [`TestServer::log_file`]).
 //!
+//! # TLS
+//!
+//! With the main server the harness makes certificates, keys and CRLs in
+//! its directory ([`tls`], [`tls_files`]): a root CA, an intermediate, an
+//! unrelated CA, server certificates for localhost / another host / expired
+//! / via the intermediate, client certificates, an encrypted key, CRLs and
+//! hashed CRL directories, HOME directories with `~/.postgresql` files. A
+//! PostgreSQL server can present one certificate only, so [`tls_server`]
+//! gives one server per [`ServerCert`], started on first use (the main
+//! server itself for `ServerCert::Main` when [`MAIN_SERVER_TLS`] is on).
+//! pg_hba.conf has users for TLS tests: [`SSL_ONLY_USER`] (hostssl only),
+//! [`NOSSL_ONLY_USER`] (hostnossl only) and [`CERT_USER`] (`cert` method).
+//!
 //! To use an existing server instead, set `LIBPQRS_TEST_PORT` (and optionally
 //! `LIBPQRS_TEST_HOST`, default `127.0.0.1`; `LIBPQRS_TEST_SOCKET_DIR`,
 //! default `/var/run/postgresql`; `LIBPQRS_TEST_IPV6=1` if it also listens on
@@ -34,6 +47,9 @@
 #![allow(dead_code)]
 
 pub mod oracle;
+pub mod tls;
+
+pub use tls::{ServerCert, TlsFiles};
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::HashMap;
@@ -58,6 +74,16 @@ pub const PASSWORD_USER: (&str, &str) = ("libpqrs_password", "password-pw");
 pub const MD5_USER: (&str, &str) = ("libpqrs_md5", "md5-pw");
 /// `scram-sha-256` authentication: (user, password).
 pub const SCRAM_USER: (&str, &str) = ("libpqrs_scram", "scram-pw");
+/// `trust` over TCP with SSL only (`hostssl`); refused without SSL and over
+/// Unix sockets (`reject`).
+pub const SSL_ONLY_USER: &str = "libpqrs_ssl_only";
+/// `trust` over TCP without SSL (`hostnossl`) and over Unix sockets;
+/// refused over SSL (`reject`).
+pub const NOSSL_ONLY_USER: &str = "libpqrs_nossl_only";
+/// The `cert` method over TCP with SSL (the client certificate's CN must be
+/// this name: `TlsFiles::client_cert`); refused without SSL and over Unix
+/// sockets.
+pub const CERT_USER: &str = "libpqrs_cert";
 
 /// SQL creating the roles above (run on the harness's own server).
 pub const SETUP_SQL: &str = include_str!("setup.sql");
@@ -94,6 +120,9 @@ pub struct TestServer {
     pub base_dir: Option<PathBuf>,
     /// Server log (None for an external server).
     pub log_file: Option<PathBuf>,
+    /// The certificate this server presents with `ssl = on` (files:
+    /// [`tls_files`]); None when it runs without TLS.
+    pub tls: Option<ServerCert>,
 }
 
 impl TestServer {
@@ -176,6 +205,7 @@ fn external_server(port: &str) -> Result<TestServer, String> {
         ipv6: std::env::var("LIBPQRS_TEST_IPV6").is_ok_and(|v| v == "1"),
         base_dir: None,
         log_file: None,
+        tls: None,
     };
     s.version_num = query_version(&s.bin_dir, &s.tcp(TRUST_USER, ""))?;
     Ok(s)
@@ -209,7 +239,7 @@ fn find_bin_dir() -> Result<PathBuf, String> {
     })
 }
 
-/// State needed to stop the harness's own server at exit.
+/// State needed to stop one of the harness's own servers at exit.
 struct Owned {
     base: PathBuf,
     data: PathBuf,
@@ -217,13 +247,16 @@ struct Owned {
     keep: bool,
     /// Write end of the watchdog's stdin; closed by the kernel when this
     /// process ends, however it ends.
-    _watchdog: Mutex<Option<ChildStdin>>,
+    _watchdog: Option<ChildStdin>,
 }
 
-static OWNED: OnceLock<Owned> = OnceLock::new();
+/// The servers this process started (the main one, then any of
+/// [`tls_server`]), stopped at exit in reverse order.
+static OWNED: Mutex<Vec<Owned>> = Mutex::new(Vec::new());
 
 extern "C" fn stop_at_exit() {
-    if let Some(o) = OWNED.get() {
+    let owned = OWNED.lock().unwrap_or_else(|e| e.into_inner());
+    for o in owned.iter().rev() {
         stop_postmaster(o.pid, &o.data);
         if !o.keep {
             let _ = fs::remove_dir_all(&o.base);
@@ -354,7 +387,51 @@ fn free_port(ipv6: bool) -> u16 {
     panic!("no free TCP port found");
 }
 
+/// Whether the main server ([`server()`]) has `ssl = on` (with
+/// `ServerCert::Main`). Off while libpq-rs has no TLS: libpq 18's default
+/// `sslmode=prefer` would then use TLS over TCP where ours cannot, and
+/// existing differential cases would differ (e.g. a failed password
+/// authentication over TLS is retried without it, so libpq 18 reports two
+/// attempts). The TLS tests use [`tls_server`], which is this server when
+/// this is on and a separate instance otherwise. `LIBPQRS_TEST_MAIN_TLS=1`
+/// (or `=0`) overrides it.
+pub const MAIN_SERVER_TLS: bool = false;
+
+fn main_server_tls() -> bool {
+    match std::env::var("LIBPQRS_TEST_MAIN_TLS").as_deref() {
+        Ok("1") => true,
+        Ok("0") => false,
+        _ => MAIN_SERVER_TLS,
+    }
+}
+
+static TLS_FILES: OnceLock<TlsFiles> = OnceLock::new();
+
 fn start_server() -> Result<TestServer, String> {
+    let with_tls = main_server_tls();
+    let mut server = start_instance("libpqrs-pg", |base, run_as| {
+        let files = TlsFiles::generate(&base.join("tls"), run_as)?;
+        let conf = if with_tls {
+            files.server_conf(ServerCert::Main)
+        } else {
+            String::new()
+        };
+        let _ = TLS_FILES.set(files);
+        Ok(conf)
+    })?;
+    if with_tls {
+        server.tls = Some(ServerCert::Main);
+    }
+    Ok(server)
+}
+
+/// initdb, configure (the common settings, then the lines `extra_conf`
+/// returns; it gets the new base directory and the server's OS user), start,
+/// register the server to be stopped at exit, create the roles.
+fn start_instance(
+    prefix: &str,
+    extra_conf: impl FnOnce(&Path, Option<(u32, u32)>) -> Result<String, String>,
+) -> Result<TestServer, String> {
     let bin_dir = find_bin_dir()?;
     let run_as = unprivileged_user()?;
     let ipv6 = TcpListener::bind("[::1]:0").is_ok();
@@ -366,7 +443,7 @@ fn start_server() -> Result<TestServer, String> {
     } else {
         std::env::temp_dir()
     };
-    let base = unique_dir(&tmp, "libpqrs-pg")?;
+    let base = unique_dir(&tmp, prefix)?;
     let data = base.join("data");
     let sock = base.join("sock");
     let log = base.join("postgres.log");
@@ -380,7 +457,8 @@ fn start_server() -> Result<TestServer, String> {
         }
     }
 
-    let result = init_and_start(&bin_dir, run_as, ipv6, &base, &data, &sock, &log);
+    let result = extra_conf(&base, run_as)
+        .and_then(|conf| init_and_start(&bin_dir, run_as, ipv6, &base, &conf));
     let (port, pid) = match result {
         Ok(v) => v,
         Err(e) => {
@@ -420,15 +498,18 @@ fn start_server() -> Result<TestServer, String> {
         .spawn()
         .ok()
         .and_then(|mut c| c.stdin.take());
-    let _ = OWNED.set(Owned {
+    OWNED.lock().unwrap_or_else(|e| e.into_inner()).push(Owned {
         base: base.clone(),
         data: data.clone(),
         pid,
         keep,
-        _watchdog: Mutex::new(watchdog),
+        _watchdog: watchdog,
     });
+    static AT_EXIT: std::sync::Once = std::sync::Once::new();
     // SAFETY: registering a plain extern "C" fn with atexit.
-    unsafe { libc::atexit(stop_at_exit) };
+    AT_EXIT.call_once(|| unsafe {
+        libc::atexit(stop_at_exit);
+    });
 
     let mut server = TestServer {
         host: "127.0.0.1".into(),
@@ -439,6 +520,7 @@ fn start_server() -> Result<TestServer, String> {
         ipv6,
         base_dir: Some(base),
         log_file: Some(log),
+        tls: None,
     };
     let version = create_roles(&server).map_err(|e| {
         let log_text = server
@@ -450,6 +532,54 @@ fn start_server() -> Result<TestServer, String> {
     })?;
     server.version_num = version;
     Ok(server)
+}
+
+/// The TLS material (see [`tls`]), made in the main server's directory when
+/// it starts; None (after a message on stderr) with an external server
+/// (`LIBPQRS_TEST_PORT`).
+pub fn tls_files() -> Option<&'static TlsFiles> {
+    server();
+    let t = TLS_FILES.get();
+    if t.is_none() {
+        eprintln!(
+            "SKIPPED: TLS tests need the harness's own server \
+             (LIBPQRS_TEST_PORT is set: an external server has no test certificates)"
+        );
+    }
+    t
+}
+
+/// A server of the same binaries with `ssl = on` presenting `cert` (see
+/// [`TlsFiles::server_conf`]): the main server itself for `Main` when it
+/// has TLS ([`MAIN_SERVER_TLS`]), else one started on first use per kind
+/// (stopped at exit like the main one), with the same pg_hba.conf and
+/// roles. Only the `Main` one has `ssl_ca_file` (asks for client
+/// certificates and can do `cert` authentication). None with an external
+/// main server.
+pub fn tls_server(cert: ServerCert) -> Option<&'static TestServer> {
+    static SERVERS: [OnceLock<Result<TestServer, String>>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    let files = tls_files()?;
+    let slot = match cert {
+        ServerCert::Main if server().tls == Some(ServerCert::Main) => return Some(server()),
+        ServerCert::Main => &SERVERS[0],
+        ServerCert::OtherHost => &SERVERS[1],
+        ServerCert::Expired => &SERVERS[2],
+        ServerCert::Chain => &SERVERS[3],
+    };
+    let r = slot.get_or_init(|| {
+        let mut s = start_instance("libpqrs-pg-tls", |_, _| Ok(files.server_conf(cert)))?;
+        s.tls = Some(cert);
+        Ok(s)
+    });
+    match r {
+        Ok(s) => Some(s),
+        Err(e) => panic!("TLS test server ({cert:?}) unavailable: {e}"),
+    }
 }
 
 /// Runs setup.sql (plus a role for the OS user) as the bootstrap superuser;
@@ -464,6 +594,9 @@ fn create_roles(server: &TestServer) -> Result<i32, String> {
             PASSWORD_USER.0,
             MD5_USER.0,
             SCRAM_USER.0,
+            SSL_ONLY_USER,
+            NOSSL_ONLY_USER,
+            CERT_USER,
         ];
         if !ours.contains(&me.as_str()) {
             sql.push_str(&format!(
@@ -499,17 +632,19 @@ fn read_postmaster_pid(data: &Path) -> Option<libc::pid_t> {
         .ok()
 }
 
-/// initdb, configuration, `pg_ctl start` (retrying with another port when the
-/// chosen one was taken in the meantime). Returns (port, postmaster pid).
+/// initdb, configuration (plus `extra_conf`), `pg_ctl start` (retrying with
+/// another port when the chosen one was taken in the meantime), in `base`
+/// (`data/`, `sock/`, `postgres.log`). Returns (port, postmaster pid).
 fn init_and_start(
     bin_dir: &Path,
     run_as: Option<(u32, u32)>,
     ipv6: bool,
     base: &Path,
-    data: &Path,
-    sock: &Path,
-    log: &Path,
+    extra_conf: &str,
 ) -> Result<(u16, libc::pid_t), String> {
+    let data = &base.join("data");
+    let sock = &base.join("sock");
+    let log = &base.join("postgres.log");
     check(
         server_command(bin_dir.join("initdb"), run_as, base)
             .arg("-D")
@@ -543,7 +678,8 @@ fn init_and_start(
          max_connections = 100\n\
          wal_level = logical\n\
          max_wal_senders = 10\n\
-         max_replication_slots = 10\n",
+         max_replication_slots = 10\n\
+         {extra_conf}",
         sock.display()
     );
     let mut f = fs::OpenOptions::new()

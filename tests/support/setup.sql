@@ -23,4 +23,9 @@ CREATE ROLE libpqrs_md5 LOGIN PASSWORD 'md5-pw';
 RESET password_encryption;
 RESET client_min_messages;
 
+-- TLS users (see pg_hba.conf): SSL only, no SSL only, the `cert` method.
+CREATE ROLE libpqrs_ssl_only LOGIN;
+CREATE ROLE libpqrs_nossl_only LOGIN;
+CREATE ROLE libpqrs_cert LOGIN;
+
 GRANT ALL ON SCHEMA public TO PUBLIC;
