@@ -263,10 +263,17 @@ impl Connection {
                 frontend::sync(&mut self.output);
             }
         }
-        if self.flush().is_err() && self.nonblocking {
+        // Non-blocking, as libpq: give up (1) when the data is not all out
+        // (the COPY state stays), or when the answer has not been read yet
+        // (the caller collects it with PQgetResult).
+        let flushed = self.flush();
+        if self.nonblocking && !matches!(flushed, Ok(true)) {
             return 1;
         }
         self.async_status = AsyncStatus::Busy;
+        if self.nonblocking && self.is_busy() {
+            return 1;
+        }
         let res = self.get_result();
         if res
             .as_ref()
