@@ -3,8 +3,10 @@
 //! messages and fields under every verbosity, notices, NULL and out-of-range
 //! arguments; `extended.c`: the extended query protocol, binary parameters
 //! and results; `results.c`: results built and copied by the caller, the
-//! events API), each compiled once against the system `libpq-fe.h`, print
-//! everything observable for the test server. Their output with the real
+//! events API; `pipeline.c`: pipeline mode, single-row and chunked results,
+//! non-blocking mode, notifications, the legacy COPY functions), each
+//! compiled once against the system `libpq-fe.h`, print everything
+//! observable for the test server. Their output with the real
 //! libpq 18 (the oracle, see `support::oracle` and `scripts/fetch-oracle.sh`)
 //! and with our library must be identical, section by section (one test per
 //! section).
@@ -61,6 +63,10 @@ const PROGRAMS: &[Program] = &[
     Program {
         source: "escape.c",
         sections: &["escape", "encodings"],
+    },
+    Program {
+        source: "pipeline.c",
+        sections: &["pipeline", "rowmodes", "async", "legacycopy"],
     },
 ];
 
@@ -270,6 +276,10 @@ differential_tests! {
     differential_print => "print",
     differential_escape => "escape",
     differential_encodings => "encodings",
+    differential_pipeline => "pipeline",
+    differential_rowmodes => "rowmodes",
+    differential_async => "async",
+    differential_legacycopy => "legacycopy",
 }
 
 #[test]
