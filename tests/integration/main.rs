@@ -16,6 +16,7 @@ mod extended;
 mod fake_server;
 mod lobj;
 mod password;
+mod pipeline;
 mod print;
 mod psql;
 mod readme;
