@@ -1253,6 +1253,44 @@ static void async_lost_connection(void)
 	CALL(c, PQsendQuery(c, "select 1"));
 	CALL(c, PQflush(c));
 	CALL(c, PQsetnonblocking(c, 1));
+	PQfinish(c);
+
+	out("\n--- the server ends the session in the middle of a pipeline\n");
+	c = conn();
+	snprintf(q, sizeof q, "select pg_terminate_backend(%d)", PQbackendPID(c));
+	CALL(c, PQenterPipelineMode(c));
+	CALL(c, PQsendQueryParams(c, "select 'before'", 0, NULL, NULL, NULL, NULL, 0));
+	CALL(c, PQsendFlushRequest(c));
+	CALL(c, PQsendQueryParams(c, "select pg_sleep(5)", 0, NULL, NULL, NULL, NULL, 0));
+	CALL(c, PQsendQueryParams(c, "select 'after'", 0, NULL, NULL, NULL, NULL, 0));
+	CALL(c, PQpipelineSync(c));
+	CALL(c, PQsendQueryParams(c, "select 'next sync'", 0, NULL, NULL, NULL, NULL, 0));
+	CALL(c, PQpipelineSync(c));
+	get(c, 0);
+	get(c, 0);
+	/* wait until the backend sleeps */
+	{
+		PGresult *t;
+
+		for (int i = 0; i < 500; i++)
+		{
+			char w[160];
+
+			snprintf(w, sizeof w, "select 1 from pg_stat_activity where pid = %d and query = 'select pg_sleep(5)'",
+					 PQbackendPID(c));
+			t = PQexec(o, w);
+			i = PQntuples(t) == 1 ? 500 : i;
+			PQclear(t);
+			usleep(10000);
+		}
+	}
+	r = PQexec(o, q);
+	PQclear(r);
+	for (int i = 0; i < 8; i++)
+		get(c, 0);
+	out("PQstatus -> %d\n", (int) PQstatus(c));
+	CALL(c, PQexitPipelineMode(c));
+	CALL(c, PQpipelineSync(c));
 	PQfinish(o);
 	PQfinish(c);
 }
