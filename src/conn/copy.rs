@@ -47,7 +47,7 @@ impl Connection {
     }
 
     /// PQputCopyData: queues one chunk of COPY FROM STDIN data. 1 queued, 0
-    /// would block (non-blocking mode), -1 error.
+    /// the output buffer can't grow (non-blocking mode), -1 error.
     pub fn put_copy_data(&mut self, data: &[u8]) -> i32 {
         if !self.in_copy_in() {
             self.append_error(msg::NO_COPY_IN_PROGRESS);
@@ -58,12 +58,17 @@ impl Connection {
         if data.is_empty() {
             return 1;
         }
-        // Rather than let the buffer grow, push what is there first.
+        // Rather than let the buffer grow, push what is there first. In
+        // non-blocking mode what the socket doesn't take stays queued and the
+        // buffer grows, as libpq's does: 0 only when it can't (libpq's
+        // buffer is sized by an int).
         if self.output.len() + data.len() + 5 > COPY_FLUSH_AT {
-            match self.flush() {
-                Err(()) => return -1,
-                Ok(false) if self.output.len() > 4 * COPY_FLUSH_AT => return 0,
-                Ok(_) => {}
+            if self.flush().is_err() {
+                return -1;
+            }
+            if self.output.len() + 5 + data.len() > i32::MAX as usize {
+                self.append_error(msg::OUTPUT_BUFFER_ALLOC);
+                return if self.nonblocking { 0 } else { -1 };
             }
         }
         frontend::copy_data(&mut self.output, data);
@@ -258,10 +263,17 @@ impl Connection {
                 frontend::sync(&mut self.output);
             }
         }
-        if self.flush().is_err() && self.nonblocking {
+        // Non-blocking, as libpq: give up (1) when the data is not all out
+        // (the COPY state stays), or when the answer has not been read yet
+        // (the caller collects it with PQgetResult).
+        let flushed = self.flush();
+        if self.nonblocking && !matches!(flushed, Ok(true)) {
             return 1;
         }
         self.async_status = AsyncStatus::Busy;
+        if self.nonblocking && self.is_busy() {
+            return 1;
+        }
         let res = self.get_result();
         if res
             .as_ref()

@@ -146,7 +146,9 @@ impl Connection {
         self.clear_async_result();
         if self.pipeline == PQ_PIPELINE_ABORTED && next != QueryClass::Sync {
             // The server skips it until the Sync: say so without waiting.
-            self.result = Some(self.new_result(PGRES_PIPELINE_ABORTED));
+            // (Made as PQmakeEmptyPGresult makes it: with the connection's
+            // error text, just cleared.)
+            self.result = Some(self.make_empty_result(PGRES_PIPELINE_ABORTED));
             self.async_status = AsyncStatus::Ready;
         } else {
             self.async_status = AsyncStatus::Busy;
@@ -307,8 +309,11 @@ impl Connection {
                 };
                 if self.pipeline != PQ_PIPELINE_OFF {
                     // The answer to a pipeline's Sync: a result of its own,
-                    // and the pipeline works again.
-                    self.result = Some(self.new_result(PGRES_PIPELINE_SYNC));
+                    // and the pipeline works again. As libpq makes it with
+                    // PQmakeEmptyPGresult, it carries the connection's error
+                    // text (not an error status there), e.g. of a call
+                    // refused before the pipeline's first command.
+                    self.result = Some(self.make_empty_result(PGRES_PIPELINE_SYNC));
                     self.pipeline = PQ_PIPELINE_ON;
                     self.async_status = AsyncStatus::Ready;
                 } else {

@@ -523,6 +523,9 @@ impl Connection {
         if on == self.nonblocking {
             return 0;
         }
+        // As libpq: a flush failure would add to the error text, which
+        // starts afresh unless it belongs to queued commands.
+        self.begin_operation();
         // What was queued under the old mode leaves under it.
         if !matches!(self.flush(), Ok(true)) {
             return -1;

@@ -89,6 +89,11 @@ pub unsafe extern "C" fn PQgetline(conn: *mut PGconn, string: *mut c_char, lengt
         // SAFETY: the caller passes `length` writable bytes at `string`.
         let buf = unsafe { std::slice::from_raw_parts_mut(string.cast::<u8>(), length as usize) };
         buf[0] = 0;
+        // As libpq: room for the "\." line or nothing is read (a shorter
+        // buffer would take bytes of the row and lose them).
+        if length < 3 {
+            return -1;
+        }
         // SAFETY: libpq's contract (see the module documentation).
         match unsafe { borrow_mut(conn) } {
             Some(c) => c.getline(buf),

@@ -6,7 +6,8 @@
 //! events API; `async.c`: the sequences of PQconnectPoll/PQresetPoll answers
 //! and statuses, the PostgreSQL 17 cancel API; `tls.c`: the TLS matrix and
 //! options against the servers of `support::tls_server`, large transfers
-//! over TLS), each compiled once against
+//! over TLS; `pipeline.c`: pipeline mode, single-row and chunked results,
+//! non-blocking mode, notifications, the legacy COPY functions), each compiled once against
 //! the system `libpq-fe.h`, print everything observable for the test server. Their output with the real
 //! libpq 18 (the oracle, see `support::oracle` and `scripts/fetch-oracle.sh`)
 //! and with our library must be identical, section by section (one test per
@@ -77,6 +78,10 @@ const PROGRAMS: &[Program] = &[
     Program {
         source: "tls.c",
         sections: &["tlsmatrix", "tlsoptions", "tlsdata"],
+    },
+    Program {
+        source: "pipeline.c",
+        sections: &["pipeline", "rowmodes", "async", "legacycopy"],
     },
 ];
 
@@ -335,6 +340,10 @@ differential_tests! {
     differential_tlsmatrix => "tlsmatrix",
     differential_tlsoptions => "tlsoptions",
     differential_tlsdata => "tlsdata",
+    differential_pipeline => "pipeline",
+    differential_rowmodes => "rowmodes",
+    differential_async => "async",
+    differential_legacycopy => "legacycopy",
 }
 
 #[test]

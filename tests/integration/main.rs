@@ -17,6 +17,7 @@ mod fake_server;
 mod lobj;
 mod nonblocking;
 mod password;
+mod pipeline;
 mod print;
 mod psql;
 mod readme;
