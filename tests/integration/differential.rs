@@ -4,7 +4,8 @@
 //! arguments; `extended.c`: the extended query protocol, binary parameters
 //! and results; `results.c`: results built and copied by the caller, the
 //! events API; `async.c`: the sequences of PQconnectPoll/PQresetPoll answers
-//! and statuses, the PostgreSQL 17 cancel API), each compiled once against
+//! and statuses, the PostgreSQL 17 cancel API; `protocol.c`: protocol versions
+//! 3.0 and 3.2 with PostgreSQL 15 and 18), each compiled once against
 //! the system `libpq-fe.h`, print everything observable for the test server. Their output with the real
 //! libpq 18 (the oracle, see `support::oracle` and `scripts/fetch-oracle.sh`)
 //! and with our library must be identical, section by section (one test per
@@ -25,7 +26,7 @@ use std::process::{Command, Output};
 use std::sync::MutexGuard;
 
 use crate::support::{
-    self, compile_c, lib_dir, oracle, run_with_lib, server, valgrind_with, Header, MD5_USER,
+    self, compile_c, lib_dir, oracle, pg18, run_with_lib, server, valgrind_with, Header, MD5_USER,
     PASSWORD_USER, SCRAM_USER, TRUST_USER,
 };
 
@@ -71,7 +72,15 @@ const PROGRAMS: &[Program] = &[
         source: "async.c",
         sections: &["connpoll", "reset", "cancelapi"],
     },
+    Program {
+        source: "protocol.c",
+        sections: &["protocol"],
+    },
 ];
+
+/// The programs that also talk to the PostgreSQL 18 server (`support::pg18`),
+/// started only for them.
+const NEEDS_PG18: &[&str] = &["protocol.c"];
 
 /// The program that holds `section`.
 fn program_of(section: &str) -> &'static Program {
@@ -103,10 +112,12 @@ fn out_dir() -> PathBuf {
     dir
 }
 
-/// The program's environment: where the server is and who may log in.
-fn diff_env() -> Vec<(&'static str, String)> {
+/// The program's environment: where the server is and who may log in;
+/// for the programs of [`NEEDS_PG18`] also where the PostgreSQL 18 server
+/// is (`DIFF_PG18_PORT`, `DIFF_PG18_SOCKDIR`), when it is available.
+fn diff_env(program: &Program) -> Vec<(&'static str, String)> {
     let s = server();
-    vec![
+    let mut env = vec![
         ("DIFF_PORT", s.port.to_string()),
         ("DIFF_SOCKDIR", s.socket_dir.to_string_lossy().into_owned()),
         ("DIFF_DB", "postgres".into()),
@@ -117,7 +128,17 @@ fn diff_env() -> Vec<(&'static str, String)> {
         ("DIFF_MD5_PW", MD5_USER.1.into()),
         ("DIFF_SCRAM_USER", SCRAM_USER.0.into()),
         ("DIFF_SCRAM_PW", SCRAM_USER.1.into()),
-    ]
+    ];
+    if NEEDS_PG18.contains(&program.source) {
+        if let Some(s18) = pg18::server_if_available() {
+            env.push(("DIFF_PG18_PORT", s18.port.to_string()));
+            env.push((
+                "DIFF_PG18_SOCKDIR",
+                s18.socket_dir.to_string_lossy().into_owned(),
+            ));
+        }
+    }
+    env
 }
 
 /// Everything a run produced, as one text: stdout (stderr is merged into it
@@ -136,7 +157,7 @@ fn transcript(out: &Output) -> String {
 }
 
 fn run(exe: &Path, lib: Option<&Path>, section: &str, extra_env: &[(&str, &str)]) -> String {
-    let env = diff_env();
+    let env = diff_env(program_of(section));
     let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     env.extend_from_slice(extra_env);
     transcript(&run_with_lib(exe, lib, &[section], &env))
@@ -283,17 +304,18 @@ differential_tests! {
     differential_connpoll => "connpoll",
     differential_reset => "reset",
     differential_cancelapi => "cancelapi",
+    differential_protocol => "protocol",
 }
 
 #[test]
 fn differential_valgrind_ours() {
-    let env = diff_env();
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let _guard = serialize();
     for (program, section) in PROGRAMS
         .iter()
         .flat_map(|p| p.sections.iter().map(move |s| (p, *s)))
     {
+        let env = diff_env(program);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let exe = compile(program);
         // Panics on any memory error or definite/indirect leak.
         let out = valgrind_with(&exe, Some(&lib_dir()), &[section], &env);

@@ -18,6 +18,7 @@ mod lobj;
 mod nonblocking;
 mod password;
 mod print;
+mod protocol;
 mod psql;
 mod readme;
 mod replication;
