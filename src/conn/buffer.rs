@@ -99,6 +99,15 @@ impl InputBuffer {
         self.trace_message(n);
         self.skip(n);
     }
+    /// Drops the first `n` bytes of the message at the start, which a parse
+    /// stopped reading short of its end, tracing the whole message (libpq's
+    /// pqParseDone with the parse cursor): what follows them is parsed next.
+    pub fn consume_read(&mut self, n: usize) {
+        if let Some(whole) = message_len(self.unread()) {
+            self.trace_message(whole);
+        }
+        self.skip(n);
+    }
     /// Drops the first `n` unread bytes without tracing them (a message
     /// libpq gives up on rather than processes).
     pub fn skip(&mut self, n: usize) {

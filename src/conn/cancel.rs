@@ -50,6 +50,7 @@ impl CancelConn {
         conn.plan = plan;
         conn.backend_pid = original.backend_pid;
         conn.cancel_key = original.cancel_key.clone();
+        conn.pversion = original.pversion;
         conn.connect.cancel = Some(CancelTarget {
             addr: addr.clone(),
             packet: crate::cancel::request_bytes(original.backend_pid, &original.cancel_key),

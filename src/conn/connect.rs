@@ -35,7 +35,7 @@ use crate::conninfo::{self, TargetError, TargetKind, TargetSessionAttrs};
 use crate::ffi::types::{ConnStatusType, ExecStatusType};
 use crate::messages::conn as msg;
 use crate::net::{self, Address, ConnectStart, Resolution, Socket, TcpSettings};
-use crate::protocol::{backend, frontend, PROTOCOL_3_0};
+use crate::protocol::{backend, frontend};
 
 use ConnStatusType::*;
 
@@ -84,6 +84,8 @@ pub struct ConnectState {
     waiting_for: Option<PollStatus>,
     /// The startup (or cancel) packet is in the output buffer.
     packet_queued: bool,
+    /// A NegotiateProtocolVersion came in this attempt.
+    pversion_negotiated: bool,
     /// An authentication response is still being sent.
     flushing: bool,
     /// This is a cancel connection (PQcancelCreate), even one made from a
@@ -444,6 +446,7 @@ impl Connection {
         self.connect.flushing = false;
         self.connect.scram = None;
         self.connect.client_finished_auth = false;
+        self.connect.pversion_negotiated = false;
         self.lobj_funcs = None;
         self.params.clear();
         self.notifications.clear();
@@ -451,6 +454,8 @@ impl Connection {
             // A cancel connection keeps the key it is to send.
             self.backend_pid = 0;
             self.cancel_key.clear();
+            // Each attempt asks for max_protocol_version.
+            self.pversion = self.plan.as_ref().map_or(3 << 16, |p| p.max_protocol.0);
         }
         self.server_version = 0;
         self.default_transaction_read_only = None;
@@ -711,7 +716,7 @@ impl Connection {
                         .iter()
                         .map(|(k, v)| (k.as_str(), v.as_str()))
                         .collect();
-                    frontend::startup(&mut self.output, PROTOCOL_3_0, &pairs);
+                    frontend::startup(&mut self.output, self.pversion as i32, &pairs);
                 }
             }
             self.connect.packet_queued = true;
@@ -792,6 +797,9 @@ impl Connection {
                 return Some(PollStatus::Reading);
             }
         }
+        if tag == b'v' {
+            return self.negotiate_protocol_version(total);
+        }
         let body = self.input.unread()[5..total].to_vec();
         self.input.consume(total);
         match tag {
@@ -808,10 +816,6 @@ impl Connection {
                 // Another encryption method may still be tried (sslmode
                 // prefer or allow), on a new connection to this address.
                 self.connection_failed()
-            }
-            b'v' => {
-                self.append_error(msg::INVALID_PROTOCOL_NEGOTIATION);
-                Some(self.fail())
             }
             _ => {
                 self.auth_req_received = true;
@@ -841,6 +845,34 @@ impl Connection {
                         Some(PollStatus::Writing)
                     }
                 }
+            }
+        }
+    }
+
+    /// A NegotiateProtocolVersion of `total` bytes (libpq 18): the server
+    /// settles on an older minor version within min_protocol_version, once;
+    /// anything else fails the connection with libpq's message (and, as
+    /// libpq, an error result for PQgetResult when the message itself was
+    /// refused).
+    fn negotiate_protocol_version(&mut self, total: usize) -> Option<PollStatus> {
+        if self.connect.pversion_negotiated {
+            self.append_error(msg::DUPLICATE_PROTOCOL_NEGOTIATION);
+            return Some(self.fail());
+        }
+        let min = self.plan.as_ref().map_or(3 << 16, |p| p.min_protocol.0);
+        let body = &self.input.unread()[5..total];
+        match backend::negotiate_protocol_version(body, self.pversion, min) {
+            Ok((version, read)) => {
+                self.pversion = version;
+                self.connect.pversion_negotiated = true;
+                self.input.consume_read(5 + read);
+                None
+            }
+            Err(e) => {
+                self.append_error(&msg::protocol_negotiation_refused(&e));
+                self.async_status = AsyncStatus::Ready;
+                self.save_error_result();
+                Some(self.fail())
             }
         }
     }
@@ -1017,9 +1049,11 @@ impl Connection {
         if self.async_status == AsyncStatus::Busy && self.status != CONNECTION_BAD {
             return Some(PollStatus::Reading);
         }
-        if self.status == CONNECTION_BAD {
+        if self.status == CONNECTION_BAD && self.async_status != AsyncStatus::Ready {
             return Some(PollStatus::Failed);
         }
+        // A result is ready, even when a protocol violation ended the
+        // connection: libpq's PQgetResult takes it here.
         if self.async_status != AsyncStatus::Idle {
             let res = self.take_result();
             self.async_status = AsyncStatus::Busy;

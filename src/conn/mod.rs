@@ -107,6 +107,9 @@ pub struct Connection {
     pub(crate) params: Vec<(CString, CString)>,
     pub(crate) backend_pid: i32,
     pub(crate) cancel_key: Vec<u8>,
+    /// The protocol version in use: `max_protocol_version` from the start
+    /// of each attempt, or what the server negotiated down to.
+    pub(crate) pversion: u32,
     pub(crate) server_version: i32,
     pub(crate) client_encoding: i32,
     pub(crate) std_strings: bool,
@@ -168,6 +171,7 @@ impl Connection {
             params: Vec::new(),
             backend_pid: 0,
             cancel_key: Vec::new(),
+            pversion: 0,
             server_version: 0,
             client_encoding: 0,
             std_strings: false,
@@ -244,11 +248,21 @@ impl Connection {
             self.server_version
         }
     }
+    /// PQprotocolVersion: the major version, 0 on a bad connection.
     pub fn protocol_version(&self) -> i32 {
         if self.status == ConnStatusType::CONNECTION_BAD {
             0
         } else {
-            3
+            (self.pversion >> 16) as i32
+        }
+    }
+    /// PQfullProtocolVersion: major * 10000 + minor (30000, 30002), 0 on a
+    /// bad connection.
+    pub fn full_protocol_version(&self) -> i32 {
+        if self.status == ConnStatusType::CONNECTION_BAD {
+            0
+        } else {
+            ((self.pversion >> 16) * 10000 + (self.pversion & 0xffff)) as i32
         }
     }
     pub fn backend_pid(&self) -> i32 {

@@ -330,6 +330,17 @@ impl Connection {
                 r.remaining() == 0
             }
             b'K' => {
+                // As libpq 18: the old key goes first, and a key of a
+                // length the protocol version does not allow ends the
+                // connection (the length counts from after the PID, which
+                // a body too short for it makes negative).
+                self.cancel_key.clear();
+                let key_len = body.len() as i64 - 4;
+                if let Err(e) = backend::check_cancel_key_len(key_len, self.pversion) {
+                    self.append_error(&msg::invalid_cancel_key(e));
+                    self.handle_fatal_error();
+                    return true;
+                }
                 let Some(pid) = r.i32() else { return false };
                 self.backend_pid = pid;
                 self.cancel_key = r.rest().to_vec();
@@ -516,6 +527,13 @@ impl Connection {
     /// libpq's handleSyncLoss: the stream can't be trusted any more.
     pub(crate) fn handle_sync_loss(&mut self, tag: u8, len: i32) {
         self.append_error(&msg::lost_sync(tag, len));
+        self.handle_fatal_error();
+    }
+
+    /// Gives up the connection after a protocol violation whose message is
+    /// already in the error buffer (libpq's handleFatalError): an error
+    /// result, the socket closed, CONNECTION_BAD.
+    pub(crate) fn handle_fatal_error(&mut self) {
         self.save_error_result();
         self.async_status = AsyncStatus::Ready;
         self.drop_connection();

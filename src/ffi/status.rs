@@ -192,13 +192,11 @@ pub unsafe extern "C" fn PQisnonblocking(conn: *const PGconn) -> c_int {
     unsafe { with_conn(conn, 0, |c| c.is_nonblocking() as c_int) }
 }
 
-/// Full protocol version: 30000 for protocol 3.0; 0 on a bad connection.
+/// Full protocol version: 30000 or 30002; 0 on a bad connection.
 #[no_mangle]
 pub unsafe extern "C" fn PQfullProtocolVersion(conn: *const PGconn) -> c_int {
-    guard(0, || {
-        // SAFETY: see conn_ref.
-        unsafe { conn_ref(conn) }.map_or(0, |c| c.protocol_version() * 10000)
-    })
+    // SAFETY: libpq's contract (see the module documentation).
+    unsafe { with_conn(conn, 0, |c| c.full_protocol_version()) }
 }
 
 /// Sends `set client_encoding to '...'`; 0 on success, -1 otherwise.

@@ -43,6 +43,57 @@ pub fn expected_auth_request(got: u8) -> String {
 }
 pub const INVALID_AUTH_REQUEST: &str = "received invalid authentication request\n";
 pub const INVALID_PROTOCOL_NEGOTIATION: &str = "received invalid protocol negotiation message\n";
+pub const DUPLICATE_PROTOCOL_NEGOTIATION: &str =
+    "received duplicate protocol negotiation message\n";
+/// pqGetNegotiateProtocolVersion3's refusals.
+pub fn protocol_negotiation_refused(e: &crate::protocol::backend::NegotiationError) -> String {
+    use crate::protocol::backend::NegotiationError::*;
+    const BAD: &str = "received invalid protocol negotiation message: ";
+    let name = |n: &[u8]| String::from_utf8_lossy(n).into_owned();
+    match e {
+        TooShort => format!("{BAD}message too short\n"),
+        HigherVersion => {
+            format!("{BAD}server requested downgrade to a higher-numbered version\n")
+        }
+        Pre30 => format!("{BAD}server requested downgrade to pre-3.0 protocol version\n"),
+        Nonexistent31 => {
+            format!("{BAD}server requested downgrade to non-existent 3.1 protocol version\n")
+        }
+        NegativeCount => {
+            format!("{BAD}server reported negative number of unsupported parameters\n")
+        }
+        NoChanges => format!("{BAD}server negotiated but asks for no changes\n"),
+        BelowMinimum { server, min } => format!(
+            "server only supports protocol version {}.{}, but \"{}\" was set to {}.{}\n",
+            server >> 16,
+            server & 0xffff,
+            "min_protocol_version",
+            min >> 16,
+            min & 0xffff
+        ),
+        NoPrefix(n) => format!(
+            "{BAD}server reported unsupported parameter name without a \"{}\" prefix (\"{}\")\n",
+            "_pq_.",
+            name(n)
+        ),
+        NotRequested(n) => format!(
+            "{BAD}server reported an unsupported parameter that was not requested (\"{}\")\n",
+            name(n)
+        ),
+    }
+}
+/// getBackendKeyData's refusals.
+pub fn invalid_cancel_key(e: crate::protocol::backend::CancelKeyError) -> String {
+    use crate::protocol::backend::CancelKeyError::*;
+    const BAD: &str = "received invalid BackendKeyData message: cancel key with length";
+    match e {
+        NotFourBytes(n) => {
+            format!("{BAD} {n} not allowed in protocol version 3.0 (must be 4 bytes)\n")
+        }
+        TooShort(n) => format!("{BAD} {n} is too short (minimum 4 bytes)\n"),
+        TooLong(n) => format!("{BAD} {n} is too long (maximum 256 bytes)\n"),
+    }
+}
 pub const INVALID_ERROR_MESSAGE: &str = "received invalid error message\n";
 pub const UNEXPECTED_STARTUP_MESSAGE: &str = "unexpected message from server during startup\n";
 pub fn password_from_file(path: &str) -> String {

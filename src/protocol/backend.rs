@@ -147,9 +147,178 @@ pub fn error_fields(body: &[u8]) -> Option<Vec<(u8, &[u8])>> {
     }
 }
 
+/// Why a NegotiateProtocolVersion message is refused, in the order libpq 18
+/// checks (pqGetNegotiateProtocolVersion3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NegotiationError {
+    /// The version or the count is missing, or a name is not terminated.
+    TooShort,
+    /// A version above the one requested.
+    HigherVersion,
+    /// A version below 3.0.
+    Pre30,
+    /// 3.1, which never existed.
+    Nonexistent31,
+    /// A negative count of unsupported options.
+    NegativeCount,
+    /// The version requested and no option: nothing to negotiate.
+    NoChanges,
+    /// A version below `min_protocol_version`.
+    BelowMinimum { server: u32, min: u32 },
+    /// An unsupported option name without the `_pq_.` prefix.
+    NoPrefix(Vec<u8>),
+    /// A `_pq_.` option: none is ever requested.
+    NotRequested(Vec<u8>),
+}
+
+/// Reads a NegotiateProtocolVersion body for a connection that asked for
+/// `requested` and accepts nothing below `min`: the version the server
+/// settles on and how many bytes of the body were read (as libpq, the
+/// parse goes on right after them, even when the length word promised more).
+/// No protocol option is ever requested, so any option named is an error.
+pub fn negotiate_protocol_version(
+    body: &[u8],
+    requested: u32,
+    min: u32,
+) -> Result<(u32, usize), NegotiationError> {
+    use NegotiationError::*;
+    const V3_0: u32 = 3 << 16;
+    let mut r = Reader::new(body);
+    let (Some(version), Some(count)) = (r.i32(), r.i32()) else {
+        return Err(TooShort);
+    };
+    // libpq compares the signed version with its unsigned one as unsigned.
+    let version = version as u32;
+    if version > requested {
+        return Err(HigherVersion);
+    }
+    if version < V3_0 {
+        return Err(Pre30);
+    }
+    if version == V3_0 | 1 {
+        return Err(Nonexistent31);
+    }
+    if count < 0 {
+        return Err(NegativeCount);
+    }
+    if version == requested && count == 0 {
+        return Err(NoChanges);
+    }
+    if version < min {
+        return Err(BelowMinimum {
+            server: version,
+            min,
+        });
+    }
+    if count > 0 {
+        let name = r.cstr().ok_or(TooShort)?.to_vec();
+        return Err(if name.starts_with(b"_pq_.") {
+            NotRequested(name)
+        } else {
+            NoPrefix(name)
+        });
+    }
+    Ok((version, r.position()))
+}
+
+/// Why the cancel key of a BackendKeyData is refused (libpq 18's
+/// getBackendKeyData); the length is the body's less the PID's 4 bytes,
+/// negative for a body too short to hold the PID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelKeyError {
+    /// Protocol 3.0 keys are exactly 4 bytes.
+    NotFourBytes(i64),
+    TooShort(i64),
+    TooLong(i64),
+}
+
+/// Checks the length of a cancel key received on a connection speaking
+/// `version`.
+pub fn check_cancel_key_len(len: i64, version: u32) -> Result<(), CancelKeyError> {
+    if len != 4 && version == 3 << 16 {
+        Err(CancelKeyError::NotFourBytes(len))
+    } else if len < 4 {
+        Err(CancelKeyError::TooShort(len))
+    } else if len > crate::cancel::MAX_CANCEL_KEY_LEN as i64 {
+        Err(CancelKeyError::TooLong(len))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negotiate_protocol_version_as_libpq() {
+        use NegotiationError::*;
+        const V30: u32 = 3 << 16;
+        const V32: u32 = V30 | 2;
+        let body = |version: u32, count: i32, names: &[&str]| {
+            let mut b = version.to_be_bytes().to_vec();
+            b.extend_from_slice(&count.to_be_bytes());
+            for n in names {
+                b.extend_from_slice(n.as_bytes());
+                b.push(0);
+            }
+            b
+        };
+        let nego = |b: &[u8], requested, min| negotiate_protocol_version(b, requested, min);
+        // The downgrade PostgreSQL before 18 answers a 3.2 request with.
+        assert_eq!(nego(&body(V30, 0, &[]), V32, V30), Ok((V30, 8)));
+        // Bytes the length promised beyond what was read are not skipped.
+        let mut long = body(V30, 0, &[]);
+        long.extend_from_slice(b"xx");
+        assert_eq!(nego(&long, V32, V30), Ok((V30, 8)));
+        assert_eq!(
+            nego(&body(V30, 0, &[]), V32, V32),
+            Err(BelowMinimum {
+                server: V30,
+                min: V32
+            })
+        );
+        assert_eq!(nego(&body(V32 + 1, 0, &[]), V32, V30), Err(HigherVersion));
+        assert_eq!(nego(&body(V32, 0, &[]), V30, V30), Err(HigherVersion));
+        // A negative version is a huge one for libpq's unsigned comparison.
+        assert_eq!(nego(&body(u32::MAX, 0, &[]), V32, V30), Err(HigherVersion));
+        assert_eq!(nego(&body(2 << 16, -1, &[]), V32, V30), Err(Pre30));
+        assert_eq!(nego(&body(V30 | 1, -1, &[]), V32, V30), Err(Nonexistent31));
+        assert_eq!(nego(&body(V30, -1, &[]), V32, V32), Err(NegativeCount));
+        assert_eq!(nego(&body(V30, 0, &[]), V30, V30), Err(NoChanges));
+        assert_eq!(nego(&body(V32, 0, &[]), V32, V30), Err(NoChanges));
+        assert_eq!(
+            nego(&body(V32, 1, &["_pq_.x"]), V32, V30),
+            Err(NotRequested(b"_pq_.x".to_vec()))
+        );
+        assert_eq!(
+            nego(&body(V30, 2, &["foo", "_pq_.b"]), V32, V30),
+            Err(NoPrefix(b"foo".to_vec()))
+        );
+        assert_eq!(nego(&body(V30, 1, &[]), V32, V30), Err(TooShort));
+        assert_eq!(nego(&V30.to_be_bytes(), V32, V30), Err(TooShort));
+        assert_eq!(nego(b"", V32, V30), Err(TooShort));
+        assert_eq!(
+            nego(&[&body(V30, 1, &[])[..], b"_pq_.x"].concat(), V32, V30),
+            Err(TooShort)
+        );
+    }
+
+    #[test]
+    fn cancel_key_lengths() {
+        use CancelKeyError::*;
+        const V30: u32 = 3 << 16;
+        const V32: u32 = V30 | 2;
+        assert_eq!(check_cancel_key_len(4, V30), Ok(()));
+        assert_eq!(check_cancel_key_len(8, V30), Err(NotFourBytes(8)));
+        assert_eq!(check_cancel_key_len(-2, V30), Err(NotFourBytes(-2)));
+        for ok in [4, 32, 256] {
+            assert_eq!(check_cancel_key_len(ok, V32), Ok(()));
+        }
+        assert_eq!(check_cancel_key_len(3, V32), Err(TooShort(3)));
+        assert_eq!(check_cancel_key_len(-4, V32), Err(TooShort(-4)));
+        assert_eq!(check_cancel_key_len(257, V32), Err(TooLong(257)));
+    }
 
     #[test]
     fn frames() {

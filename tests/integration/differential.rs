@@ -7,7 +7,8 @@
 //! and statuses, the PostgreSQL 17 cancel API; `tls.c`: the TLS matrix and
 //! options against the servers of `support::tls_server`, large transfers
 //! over TLS; `pipeline.c`: pipeline mode, single-row and chunked results,
-//! non-blocking mode, notifications, the legacy COPY functions), each compiled once against
+//! non-blocking mode, notifications, the legacy COPY functions; `protocol.c`: protocol versions
+//! 3.0 and 3.2 with PostgreSQL 15 and 18), each compiled once against
 //! the system `libpq-fe.h`, print everything observable for the test server. Their output with the real
 //! libpq 18 (the oracle, see `support::oracle` and `scripts/fetch-oracle.sh`)
 //! and with our library must be identical, section by section (one test per
@@ -28,9 +29,9 @@ use std::process::{Command, Output};
 use std::sync::MutexGuard;
 
 use crate::support::{
-    self, compile_c, lib_dir, oracle, run_with_lib, server, tls, tls_server, valgrind_with, Header,
-    ServerCert, CERT_USER, MD5_USER, NOSSL_ONLY_USER, PASSWORD_USER, SCRAM_USER, SSL_ONLY_USER,
-    TRUST_USER,
+    self, compile_c, lib_dir, oracle, pg18, run_with_lib, server, tls, tls_server, valgrind_with,
+    Header, ServerCert, CERT_USER, MD5_USER, NOSSL_ONLY_USER, PASSWORD_USER, SCRAM_USER,
+    SSL_ONLY_USER, TRUST_USER,
 };
 
 /// One differential program under `tests/differential/` and its sections, in
@@ -83,7 +84,15 @@ const PROGRAMS: &[Program] = &[
         source: "pipeline.c",
         sections: &["pipeline", "rowmodes", "async", "legacycopy"],
     },
+    Program {
+        source: "protocol.c",
+        sections: &["protocol"],
+    },
 ];
+
+/// The programs that also talk to the PostgreSQL 18 server (`support::pg18`),
+/// started only for them.
+const NEEDS_PG18: &[&str] = &["protocol.c"];
 
 /// Whether a program needs the TLS servers and files (`tls.c`).
 fn needs_tls(program: &Program) -> bool {
@@ -218,6 +227,16 @@ fn program_env(program: &Program) -> Option<Vec<(&'static str, String)>> {
     if needs_tls(program) {
         env.extend(tls_env()?);
     }
+    // The PostgreSQL 18 server, started only for the programs that use it.
+    if NEEDS_PG18.contains(&program.source) {
+        if let Some(s18) = pg18::server_if_available() {
+            env.push(("DIFF_PG18_PORT", s18.port.to_string()));
+            env.push((
+                "DIFF_PG18_SOCKDIR",
+                s18.socket_dir.to_string_lossy().into_owned(),
+            ));
+        }
+    }
     Some(env)
 }
 
@@ -344,6 +363,7 @@ differential_tests! {
     differential_rowmodes => "rowmodes",
     differential_async => "async",
     differential_legacycopy => "legacycopy",
+    differential_protocol => "protocol",
 }
 
 #[test]

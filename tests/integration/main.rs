@@ -19,6 +19,7 @@ mod nonblocking;
 mod password;
 mod pipeline;
 mod print;
+mod protocol;
 mod psql;
 mod readme;
 mod replication;

@@ -47,6 +47,7 @@
 #![allow(dead_code)]
 
 pub mod oracle;
+pub mod pg18;
 pub mod tls;
 
 pub use tls::{ServerCert, TlsFiles};
@@ -188,13 +189,24 @@ fn start_or_connect() -> Result<TestServer, String> {
 }
 
 fn external_server(port: &str) -> Result<TestServer, String> {
-    let port: u16 = port
-        .parse()
-        .map_err(|_| format!("LIBPQRS_TEST_PORT={port:?} is not a port number"))?;
     let host = std::env::var("LIBPQRS_TEST_HOST").unwrap_or_else(|_| "127.0.0.1".into());
     let socket_dir = std::env::var_os("LIBPQRS_TEST_SOCKET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("/var/run/postgresql"));
+    let ipv6 = std::env::var("LIBPQRS_TEST_IPV6").is_ok_and(|v| v == "1");
+    external_server_at(port, host, socket_dir, ipv6)
+}
+
+/// An existing server (used through Debian's psql).
+fn external_server_at(
+    port: &str,
+    host: String,
+    socket_dir: PathBuf,
+    ipv6: bool,
+) -> Result<TestServer, String> {
+    let port: u16 = port
+        .parse()
+        .map_err(|_| format!("port {port:?} is not a port number"))?;
     let bin_dir = find_bin_dir()?;
     let mut s = TestServer {
         host,
@@ -202,7 +214,7 @@ fn external_server(port: &str) -> Result<TestServer, String> {
         socket_dir,
         bin_dir,
         version_num: 0,
-        ipv6: std::env::var("LIBPQRS_TEST_IPV6").is_ok_and(|v| v == "1"),
+        ipv6,
         base_dir: None,
         log_file: None,
         tls: None,

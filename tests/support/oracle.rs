@@ -72,3 +72,14 @@ pub fn pg18_bin_dir() -> Option<PathBuf> {
     let dir = cache_dir().join("bin");
     dir.join("postgres").exists().then_some(dir)
 }
+
+/// [`pg18_bin_dir`] for a caller that needs the server: when the binaries
+/// are missing, a panic in CI, a skip (None) with a loud message elsewhere.
+pub fn pg18_server_bin_dir() -> Option<PathBuf> {
+    pg18_bin_dir().or_else(|| {
+        missing(&format!(
+            "the PostgreSQL 18 server binaries of the oracle are not there ({} has no postgres).",
+            cache_dir().join("bin").display()
+        ))
+    })
+}
