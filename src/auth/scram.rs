@@ -40,6 +40,10 @@ pub const SCRAM_DEFAULT_SALT_LEN: usize = 16;
 /// `SCRAM_SHA_256_DEFAULT_ITERATIONS`.
 pub const SCRAM_DEFAULT_ITERATIONS: i32 = 4096;
 
+/// The most PBKDF2 iterations a server may ask for: about ten seconds of
+/// one core, 2,400 times PostgreSQL's default. libpq has no limit.
+pub const SCRAM_MAX_ITERATIONS: i32 = 10_000_000;
+
 type HmacSha256 = Hmac<Sha256>;
 
 /// The connection's `channel_binding` option.
@@ -422,6 +426,14 @@ impl ScramClient {
         if !rest.is_empty() {
             self.notes.push(msg::SCRAM_GARBAGE_SERVER_FIRST.to_string());
         }
+        // Deliberately stricter than libpq: an unauthenticated server could
+        // otherwise make the client hash for hours (a CPU bomb).
+        if self.client_key.is_none() && iterations > SCRAM_MAX_ITERATIONS {
+            return Err(msg::scram_too_many_iterations(
+                iterations,
+                SCRAM_MAX_ITERATIONS,
+            ));
+        }
         if self.client_key.is_none() {
             pbkdf2::pbkdf2_hmac::<Sha256>(
                 &self.password,
@@ -600,6 +612,22 @@ mod tests {
         assert!(c.finished());
         assert!(!c.channel_bound());
         assert!(c.take_notes().is_empty());
+    }
+
+    #[test]
+    fn iteration_count_bomb_is_refused() {
+        let mut c = ScramClient::with_nonce("pencil", RFC_CLIENT_NONCE);
+        c.try_client_first_message().unwrap();
+        let first = format!("r={RFC_CLIENT_NONCE}srv,s=QSXCR+Q6sek8bf92,i=2147483647");
+        let started = std::time::Instant::now();
+        assert_eq!(
+            c.handle_server_first(first.as_bytes()),
+            Err(msg::scram_too_many_iterations(
+                2147483647,
+                SCRAM_MAX_ITERATIONS
+            ))
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     /// A server side for tests: answers as PostgreSQL would for `password`.

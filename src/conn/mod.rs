@@ -287,8 +287,9 @@ impl Connection {
             -1
         }
     }
+    /// PQisnonblocking: false once the connection is bad, as libpq.
     pub fn is_nonblocking(&self) -> bool {
-        self.nonblocking
+        self.nonblocking && self.status != ConnStatusType::CONNECTION_BAD
     }
 
     /// The option value the session uses (after defaults), as PQdb/PQuser/PQoptions show it.

@@ -73,6 +73,10 @@ pub fn scram_equals_expected(attr: u8) -> String {
 pub const SCRAM_NONCE_MISMATCH: &str = "invalid SCRAM response (nonce mismatch)\n";
 pub const SCRAM_INVALID_SALT: &str = "malformed SCRAM message (invalid salt)\n";
 pub const SCRAM_INVALID_ITERATIONS: &str = "malformed SCRAM message (invalid iteration count)\n";
+/// Our own refusal (libpq has no limit).
+pub fn scram_too_many_iterations(asked: i32, max: i32) -> String {
+    format!("SCRAM iteration count {asked} requested by the server exceeds the maximum of {max}\n")
+}
 pub const SCRAM_GARBAGE_SERVER_FIRST: &str =
     "malformed SCRAM message (garbage at end of server-first-message)\n";
 pub const SCRAM_GARBAGE_SERVER_FINAL: &str =
