@@ -557,16 +557,36 @@ fn encrypt_key(pem: &str, password: &str) -> Result<String, String> {
         return Err(err("key PEM label", label));
     }
     let info = pkcs8::PrivateKeyInfo::from_der(doc.as_bytes()).map_err(|e| err("PKCS#8 DER", e))?;
-    let mut salt = [0u8; 16];
-    let mut iv = [0u8; 16];
-    getrandom::getrandom(&mut salt).map_err(|e| err("random salt", e))?;
-    getrandom::getrandom(&mut iv).map_err(|e| err("random IV", e))?;
-    let params = pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(2048, &salt, &iv)
-        .map_err(|e| err("PBES2 parameters", e))?;
-    let enc = info
-        .encrypt_with_params(params, password)
-        .map_err(|e| err("encrypt key", e))?;
-    enc.to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
-        .map(|s| s.to_string())
-        .map_err(|e| err("encrypted key PEM", e))
+    // With a wrong password the CBC padding check fails ("bad decrypt")
+    // about 255 times in 256; otherwise OpenSSL reports whatever its ASN.1
+    // parser makes of the garbage. The tests use the wrong password
+    // "wrong": draw salt and IV until it fails at the padding, so that
+    // every run gives the same answer.
+    for _ in 0..1000 {
+        let mut salt = [0u8; 16];
+        let mut iv = [0u8; 16];
+        getrandom::getrandom(&mut salt).map_err(|e| err("random salt", e))?;
+        getrandom::getrandom(&mut iv).map_err(|e| err("random IV", e))?;
+        let params = pkcs8::pkcs5::pbes2::Parameters::pbkdf2_sha256_aes256cbc(2048, &salt, &iv)
+            .map_err(|e| err("PBES2 parameters", e))?;
+        let enc = info
+            .encrypt_with_params(params, password)
+            .map_err(|e| err("encrypt key", e))?;
+        let parsed = pkcs8::EncryptedPrivateKeyInfo::from_der(enc.as_bytes())
+            .map_err(|e| err("encrypted key DER", e))?;
+        let wrong_fails_at_padding = parsed
+            .encryption_algorithm
+            .decrypt("wrong", parsed.encrypted_data)
+            .is_err();
+        if wrong_fails_at_padding {
+            return enc
+                .to_pem("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF)
+                .map(|s| s.to_string())
+                .map_err(|e| err("encrypted key PEM", e));
+        }
+    }
+    Err(err(
+        "encrypt key",
+        "no salt made the wrong password fail at the padding",
+    ))
 }
