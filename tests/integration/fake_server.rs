@@ -17,11 +17,12 @@
 
 use std::ffi::c_char;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use crate::support::{self, compile_c, lib_dir, oracle, run_with_lib, valgrind_with, Header};
+use crate::support::fake::{self, message, read_i32};
+use crate::support::lib_dir;
 use crate::util::*;
 use pq::ffi::*;
 
@@ -52,25 +53,7 @@ const RAW: u32 = 2000;
 /// The port of the fake server (started once per test process).
 fn fake_port() -> u16 {
     static PORT: OnceLock<u16> = OnceLock::new();
-    *PORT.get_or_init(|| {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the fake server");
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                std::thread::spawn(move || {
-                    let _ = serve(stream);
-                });
-            }
-        });
-        port
-    })
-}
-
-fn message(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut m = vec![tag];
-    m.extend_from_slice(&(body.len() as i32 + 4).to_be_bytes());
-    m.extend_from_slice(body);
-    m
+    *PORT.get_or_init(|| fake::spawn(serve))
 }
 
 fn cstrs(parts: &[&[u8]]) -> Vec<u8> {
@@ -80,12 +63,6 @@ fn cstrs(parts: &[&[u8]]) -> Vec<u8> {
         b.push(0);
     }
     b
-}
-
-fn read_i32(s: &mut TcpStream) -> std::io::Result<i32> {
-    let mut b = [0u8; 4];
-    s.read_exact(&mut b)?;
-    Ok(i32::from_be_bytes(b))
 }
 
 /// A FunctionCallResponse carrying `value`.
@@ -358,23 +335,7 @@ fn pqfn_protocol_violations() {
 }
 
 fn run_fake_section(lib: &Path) -> String {
-    let exe = compile_c(Path::new(LOBJ_C), Header::System);
-    let port = fake_port().to_string();
-    let out = run_with_lib(
-        &exe,
-        Some(lib),
-        &["fake"],
-        &[("DIFF_FAKE_PORT", port.as_str())],
-    );
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success() && text.contains("======== end"),
-        "section fake on {} did not complete ({}):\n{text}\n{}",
-        lib.display(),
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
+    fake::run_section(LOBJ_C, "fake", fake_port(), lib)
 }
 
 /// Section `fake` of tests/differential/lobj.c: libpq 18 and ours print the
@@ -384,35 +345,10 @@ fn fake_server_section_matches_libpq18() {
     let ours = run_fake_section(&lib_dir());
     assert!(ours.contains("server returned too much data"), "{ours}");
     assert!(!ours.contains("untouched: NO"), "{ours}");
-    let Some(oracle_dir) = oracle::libpq18_dir() else {
-        return;
-    };
-    let want = run_fake_section(&oracle_dir);
-    let dir = support::profile_dir().join("libpqrs-differential");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("fake.libpq18.txt"), &want).unwrap();
-    std::fs::write(dir.join("fake.ours.txt"), &ours).unwrap();
-    assert!(
-        want == ours,
-        "section fake differs between libpq 18 and ours; outputs in {}",
-        dir.display()
-    );
+    fake::assert_same_as_libpq18(LOBJ_C, "fake", fake_port(), &ours);
 }
 
 #[test]
 fn fake_server_section_under_valgrind() {
-    let exe = compile_c(Path::new(LOBJ_C), Header::System);
-    let port = fake_port().to_string();
-    let out = valgrind_with(
-        &exe,
-        Some(&lib_dir()),
-        &["fake"],
-        &[("DIFF_FAKE_PORT", port.as_str())],
-    );
-    assert!(
-        out.status.success(),
-        "section fake under valgrind: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout)
-    );
+    fake::assert_clean_under_valgrind(LOBJ_C, "fake", fake_port());
 }

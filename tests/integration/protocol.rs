@@ -14,15 +14,13 @@
 
 use std::ffi::c_char;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::support::{
-    self, compile_c, lib_dir, oracle, pg18, run_with_lib, server, valgrind_with, Header,
-    TestServer, TRUST_USER,
-};
+use crate::support::fake::{self, message, read_i32};
+use crate::support::{lib_dir, pg18, server, TestServer, TRUST_USER};
 use crate::util::*;
 use pq::ffi::*;
 use PostgresPollingStatusType::*;
@@ -370,27 +368,12 @@ fn a_truncated_key_does_not_cancel() {
 /// The port of the fake server (started once per test process). Each
 /// connection's application_name is the scenario: what it answers the
 /// startup packet with.
+/// The C program whose section `negotiation` talks to this server.
+const PROTOCOL_C: &str = "tests/differential/protocol.c";
+
 fn fake_port() -> u16 {
     static PORT: OnceLock<u16> = OnceLock::new();
-    *PORT.get_or_init(|| {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the fake server");
-        let port = listener.local_addr().unwrap().port();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                std::thread::spawn(move || {
-                    let _ = serve(stream);
-                });
-            }
-        });
-        port
-    })
-}
-
-fn message(tag: u8, body: &[u8]) -> Vec<u8> {
-    let mut m = vec![tag];
-    m.extend_from_slice(&(body.len() as i32 + 4).to_be_bytes());
-    m.extend_from_slice(body);
-    m
+    *PORT.get_or_init(|| fake::spawn(serve))
 }
 
 /// NegotiateProtocolVersion: a version, a count and option names.
@@ -467,12 +450,6 @@ fn answer(scenario: &str, requested: u32) -> Vec<u8> {
         "no_key" => [message(b'R', &0i32.to_be_bytes()), message(b'Z', b"I")].concat(),
         _ => message(b'E', b"SFATAL\0VFATAL\0C08P01\0Munknown scenario\0\0"),
     }
-}
-
-fn read_i32(s: &mut TcpStream) -> std::io::Result<i32> {
-    let mut b = [0u8; 4];
-    s.read_exact(&mut b)?;
-    Ok(i32::from_be_bytes(b))
 }
 
 /// One connection: the startup packet, the scenario's answer, then `1` for
@@ -680,23 +657,7 @@ fn cancel_key_lengths_per_version() {
 }
 
 fn run_negotiation_section(lib: &Path) -> String {
-    let exe = compile_c(Path::new("tests/differential/protocol.c"), Header::System);
-    let port = fake_port().to_string();
-    let out = run_with_lib(
-        &exe,
-        Some(lib),
-        &["negotiation"],
-        &[("DIFF_FAKE_PORT", port.as_str())],
-    );
-    let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success() && text.contains("======== end"),
-        "section negotiation on {} did not complete ({}):\n{text}\n{}",
-        lib.display(),
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    text
+    fake::run_section(PROTOCOL_C, "negotiation", fake_port(), lib)
 }
 
 /// Section `negotiation` of tests/differential/protocol.c against the fake
@@ -708,36 +669,10 @@ fn negotiation_section_matches_libpq18() {
         ours.contains("server negotiated but asks for no changes"),
         "{ours}"
     );
-    let Some(oracle_dir) = oracle::libpq18_dir() else {
-        return;
-    };
-    let want = run_negotiation_section(&oracle_dir);
-    let dir = support::profile_dir().join("libpqrs-differential");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("negotiation.libpq18.txt"), &want).unwrap();
-    std::fs::write(dir.join("negotiation.ours.txt"), &ours).unwrap();
-    assert!(
-        want == ours,
-        "section negotiation differs between libpq 18 and ours; outputs in {} \
-         (diff -u negotiation.libpq18.txt negotiation.ours.txt)",
-        dir.display()
-    );
+    fake::assert_same_as_libpq18(PROTOCOL_C, "negotiation", fake_port(), &ours);
 }
 
 #[test]
 fn negotiation_section_under_valgrind() {
-    let exe = compile_c(Path::new("tests/differential/protocol.c"), Header::System);
-    let port = fake_port().to_string();
-    let out = valgrind_with(
-        &exe,
-        Some(&lib_dir()),
-        &["negotiation"],
-        &[("DIFF_FAKE_PORT", port.as_str())],
-    );
-    assert!(
-        out.status.success(),
-        "section negotiation under valgrind: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout)
-    );
+    fake::assert_clean_under_valgrind(PROTOCOL_C, "negotiation", fake_port());
 }

@@ -46,6 +46,7 @@
 //! system ones; [`run_with_lib`] and [`valgrind`] run them.
 #![allow(dead_code)]
 
+pub mod fake;
 pub mod oracle;
 pub mod pg18;
 pub mod tls;

@@ -1,0 +1,93 @@
+//! What the fake-server tests share: a listener that runs one `serve`
+//! function per connection, the protocol framing they speak, and running a
+//! differential program's fake-server section on libpq 18 and on ours.
+
+use std::io::Read;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+
+use super::{compile_c, lib_dir, oracle, profile_dir, run_with_lib, valgrind_with, Header};
+
+/// Starts a fake server on a free loopback port, each connection handled
+/// by `serve` on a thread of its own; returns the port.
+pub fn spawn(serve: fn(TcpStream) -> std::io::Result<()>) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the fake server");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let _ = serve(stream);
+            });
+        }
+    });
+    port
+}
+
+/// A backend message: type byte, length word, body.
+pub fn message(tag: u8, body: &[u8]) -> Vec<u8> {
+    let mut m = vec![tag];
+    m.extend_from_slice(&(body.len() as i32 + 4).to_be_bytes());
+    m.extend_from_slice(body);
+    m
+}
+
+pub fn read_i32(s: &mut TcpStream) -> std::io::Result<i32> {
+    let mut b = [0u8; 4];
+    s.read_exact(&mut b)?;
+    Ok(i32::from_be_bytes(b))
+}
+
+/// Runs section `section` of the differential program `source` against the
+/// fake server on `port`, on the library in `lib`; panics unless it ran to
+/// its end.
+pub fn run_section(source: &str, section: &str, port: u16, lib: &Path) -> String {
+    let exe = compile_c(Path::new(source), Header::System);
+    let port = port.to_string();
+    let out = run_with_lib(&exe, Some(lib), &[section], &[("DIFF_FAKE_PORT", &port)]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success() && text.contains("======== end"),
+        "section {section} on {} did not complete ({}):\n{text}\n{}",
+        lib.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text
+}
+
+/// Compares `ours` (the section's output on our library) with libpq 18's;
+/// both are kept in the differential output directory.
+pub fn assert_same_as_libpq18(source: &str, section: &str, port: u16, ours: &str) {
+    let Some(oracle_dir) = oracle::libpq18_dir() else {
+        return;
+    };
+    let want = run_section(source, section, port, &oracle_dir);
+    let dir = profile_dir().join("libpqrs-differential");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{section}.libpq18.txt")), &want).unwrap();
+    std::fs::write(dir.join(format!("{section}.ours.txt")), ours).unwrap();
+    assert!(
+        want == ours,
+        "section {section} differs between libpq 18 and ours; outputs in {} \
+         (diff -u {section}.libpq18.txt {section}.ours.txt)",
+        dir.display()
+    );
+}
+
+/// The section under valgrind on our library: no memory error, no leak.
+pub fn assert_clean_under_valgrind(source: &str, section: &str, port: u16) {
+    let exe = compile_c(Path::new(source), Header::System);
+    let port = port.to_string();
+    let out = valgrind_with(
+        &exe,
+        Some(&lib_dir()),
+        &[section],
+        &[("DIFF_FAKE_PORT", &port)],
+    );
+    assert!(
+        out.status.success(),
+        "section {section} under valgrind: {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
