@@ -438,10 +438,21 @@ fn start_server() -> Result<TestServer, String> {
     Ok(server)
 }
 
+/// [`start_instance_from`] with Debian's server binaries.
+fn start_instance(
+    prefix: &str,
+    extra_conf: impl FnOnce(&Path, Option<(u32, u32)>) -> Result<String, String>,
+) -> Result<TestServer, String> {
+    start_instance_from(&find_bin_dir()?, prefix, extra_conf)
+}
+
 /// initdb, configure (the common settings, then the lines `extra_conf`
 /// returns; it gets the new base directory and the server's OS user), start,
-/// register the server to be stopped at exit, create the roles.
-fn start_instance(
+/// register the server to be stopped at exit, create the roles. The
+/// server's programs come from `server_bin`; the clients (psql) are always
+/// Debian's, so [`TestServer::bin_dir`] is theirs.
+fn start_instance_from(
+    server_bin: &Path,
     prefix: &str,
     extra_conf: impl FnOnce(&Path, Option<(u32, u32)>) -> Result<String, String>,
 ) -> Result<TestServer, String> {
@@ -471,7 +482,7 @@ fn start_instance(
     }
 
     let result = extra_conf(&base, run_as)
-        .and_then(|conf| init_and_start(&bin_dir, run_as, ipv6, &base, &conf));
+        .and_then(|conf| init_and_start(server_bin, run_as, ipv6, &base, &conf));
     let (port, pid) = match result {
         Ok(v) => v,
         Err(e) => {
