@@ -319,6 +319,50 @@ UNUSED static void section(const char *name)
 	out("\n======== %s ========\n", name);
 }
 
+/* ---------------------------------------------------------------- conninfo templates */
+
+/*
+ * Expands a conninfo template: each "%x" becomes code(x) (the program's
+ * own table of letters; NULL for a letter it does not know is a fatal
+ * error), "%%" a percent sign. The result is malloc'd.
+ */
+static UNUSED char *expand_template(const char *t, const char *(*code)(char letter))
+{
+	size_t cap = strlen(t) + 256, n = 0;
+	char *b = malloc(cap);
+
+	for (const char *p = t; *p; p++)
+	{
+		const char *v;
+		char one[2] = {*p, 0};
+
+		if (*p == '%' && p[1])
+		{
+			p++;
+			v = *p == '%' ? "%" : code(*p);
+			if (!v)
+			{
+				fprintf(stderr, PROGRAM ": bad template code %%%c in %s\n", *p, t);
+				exit(2);
+			}
+		}
+		else
+			v = one;
+
+		size_t l = strlen(v);
+
+		if (n + l + 1 > cap)
+		{
+			cap = (n + l + 1) * 2;
+			b = realloc(b, cap);
+		}
+		memcpy(b + n, v, l);
+		n += l;
+	}
+	b[n] = 0;
+	return b;
+}
+
 /* ---------------------------------------------------------------- sections */
 
 struct program_section

@@ -147,50 +147,29 @@ static void notice_receiver(void *arg, const PGresult *res)
  * Expand a conninfo template: %P port, %D dead port, %S socket dir, %B db,
  * %T trust user, %W/%w password user/password, %M/%m md5, %C/%c scram, %% %.
  */
+/* The letters of this program's templates (see expand_template). */
+static const char *template_code(char letter)
+{
+	switch (letter)
+	{
+		case 'P': return g_port;
+		case 'D': return g_deadport;
+		case 'S': return g_sockdir;
+		case 'B': return g_db;
+		case 'T': return g_trust;
+		case 'W': return g_pwuser;
+		case 'w': return g_pw;
+		case 'M': return g_md5user;
+		case 'm': return g_md5pw;
+		case 'C': return g_scramuser;
+		case 'c': return g_scrampw;
+		default: return NULL;
+	}
+}
+
 static char *expand(const char *t)
 {
-	size_t cap = strlen(t) + 1;
-	char *b;
-	size_t n = 0;
-
-	for (const char *p = t; *p; p++)
-		if (*p == '%')
-			cap += 256;
-	b = malloc(cap + strlen(g_sockdir) * 4);
-	for (const char *p = t; *p; p++)
-	{
-		const char *s = NULL;
-
-		if (*p != '%')
-		{
-			b[n++] = *p;
-			continue;
-		}
-		switch (*++p)
-		{
-			case 'P': s = g_port; break;
-			case 'D': s = g_deadport; break;
-			case 'S': s = g_sockdir; break;
-			case 'B': s = g_db; break;
-			case 'T': s = g_trust; break;
-			case 'W': s = g_pwuser; break;
-			case 'w': s = g_pw; break;
-			case 'M': s = g_md5user; break;
-			case 'm': s = g_md5pw; break;
-			case 'C': s = g_scramuser; break;
-			case 'c': s = g_scrampw; break;
-			case '%': s = "%"; break;
-			default:
-				fprintf(stderr, "diff: bad template %s\n", t);
-				exit(2);
-		}
-		size_t l = strlen(s);
-
-		memcpy(b + n, s, l);
-		n += l;
-	}
-	b[n] = 0;
-	return b;
+	return expand_template(t, template_code);
 }
 
 /* ---------------------------------------------------------------- dumps */

@@ -96,58 +96,32 @@ static const char *connstatus_name(ConnStatusType s)
  * %W/%w SCRAM user/password, %K client key password, %% a percent sign.
  * The result is malloc'd.
  */
+/* The letters of this program's templates (see expand_template). */
+static const char *template_code(char letter)
+{
+	switch (letter)
+	{
+		case 'P': return g_port;
+		case 'O': return g_port_other;
+		case 'E': return g_port_expired;
+		case 'H': return g_port_chain;
+		case 'D': return g_tlsdir;
+		case 'X': return g_sockdir;
+		case 'B': return g_db;
+		case 'T': return g_trust;
+		case 'S': return g_ssl_only;
+		case 'N': return g_nossl_only;
+		case 'U': return g_cert_user;
+		case 'W': return g_scram_user;
+		case 'w': return g_scram_pw;
+		case 'K': return g_key_pw;
+		default: return NULL;
+	}
+}
+
 static char *expand(const char *t)
 {
-	size_t cap = strlen(t) * 4 + 1024, n = 0;
-	char *b = malloc(cap);
-
-	for (const char *p = t; *p; p++)
-	{
-		const char *v = NULL;
-		char one[2] = {0, 0};
-
-		if (*p == '%' && p[1])
-		{
-			p++;
-			switch (*p)
-			{
-				case 'P': v = g_port; break;
-				case 'O': v = g_port_other; break;
-				case 'E': v = g_port_expired; break;
-				case 'H': v = g_port_chain; break;
-				case 'D': v = g_tlsdir; break;
-				case 'X': v = g_sockdir; break;
-				case 'B': v = g_db; break;
-				case 'T': v = g_trust; break;
-				case 'S': v = g_ssl_only; break;
-				case 'N': v = g_nossl_only; break;
-				case 'U': v = g_cert_user; break;
-				case 'W': v = g_scram_user; break;
-				case 'w': v = g_scram_pw; break;
-				case 'K': v = g_key_pw; break;
-				case '%': v = "%"; break;
-				default:
-					fprintf(stderr, PROGRAM ": bad template code %%%c in %s\n", *p, t);
-					exit(2);
-			}
-		}
-		else
-		{
-			one[0] = *p;
-			v = one;
-		}
-		size_t l = strlen(v);
-
-		if (n + l + 1 > cap)
-		{
-			cap = (n + l + 1) * 2;
-			b = realloc(b, cap);
-		}
-		memcpy(b + n, v, l);
-		n += l;
-	}
-	b[n] = 0;
-	return b;
+	return expand_template(t, template_code);
 }
 
 /* HOME=<TLS dir>/<home> (home-empty, home-rootcrt, ...). */
