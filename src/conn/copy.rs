@@ -142,9 +142,16 @@ impl Connection {
         }
     }
 
-    /// PQgetCopyData: the next row of COPY TO STDOUT. Ok(Some(bytes)) a row,
-    /// Ok(None) nothing yet (async), Err(-1) the COPY ended, Err(-2) error.
-    pub fn get_copy_data(&mut self, wait: bool) -> Result<Option<Vec<u8>>, i32> {
+    /// PQgetCopyData: the next row of COPY TO STDOUT, handed to `take`
+    /// straight from the input buffer (one copy, into the caller's block).
+    /// Ok(Some(take's answer)) a row, Ok(None) nothing yet (async), Err(-1)
+    /// the COPY ended, Err(-2) error.
+    pub fn get_copy_data<T>(
+        &mut self,
+        wait: bool,
+        take: impl FnOnce(&[u8]) -> T,
+    ) -> Result<Option<T>, i32> {
+        let mut take = Some(take);
         if !self.in_copy_out() {
             self.append_error(msg::NO_COPY_IN_PROGRESS);
             return Err(-2);
@@ -152,10 +159,13 @@ impl Connection {
         loop {
             match self.copy_data_message() {
                 CopyMessage::Data { len } => {
-                    let row = self.input.unread()[5..5 + len].to_vec();
+                    // An empty CopyData is skipped, as libpq does.
+                    let row = (len > 0)
+                        .then(|| take.take().map(|f| f(&self.input.unread()[5..5 + len])))
+                        .flatten();
                     self.input.consume(5 + len);
-                    if !row.is_empty() {
-                        return Ok(Some(row));
+                    if row.is_some() {
+                        return Ok(row);
                     }
                 }
                 CopyMessage::End(code) => return Err(code),

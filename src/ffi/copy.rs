@@ -61,15 +61,14 @@ pub unsafe extern "C" fn PQgetCopyData(
         let Some(c) = (unsafe { borrow_mut(conn) }) else {
             return -2;
         };
-        match c.get_copy_data(async_ == 0) {
-            Ok(Some(row)) => {
-                let p = malloc_cstring(&row);
+        match c.get_copy_data(async_ == 0, |row| (malloc_cstring(row), row.len())) {
+            Ok(Some((p, len))) => {
                 if p.is_null() {
                     return -2;
                 }
                 // SAFETY: as above.
                 unsafe { *buffer = p };
-                row.len() as c_int
+                len as c_int
             }
             Ok(None) => 0,
             Err(code) => code,
