@@ -126,6 +126,8 @@ pub struct Connection {
     pub(crate) cmd_queue: std::collections::VecDeque<Command>,
     pub(crate) pipeline: PGpipelineStatus,
     pub(crate) partial: PartialMode,
+    /// Reused to hold one message body while it is processed.
+    pub(crate) message_scratch: Vec<u8>,
     /// How much of the current CopyData PQgetlineAsync already handed out.
     pub(crate) copy_already_done: usize,
     /// The COPY in progress is binary (its response's overall format).
@@ -184,6 +186,7 @@ impl Connection {
             cmd_queue: Default::default(),
             pipeline: PGpipelineStatus::PQ_PIPELINE_OFF,
             partial: PartialMode::Off,
+            message_scratch: Vec::new(),
             copy_already_done: 0,
             copy_binary: false,
             last_sqlstate: [0; 5],

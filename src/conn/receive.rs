@@ -251,15 +251,25 @@ impl Connection {
 
     /// Handles one whole message; false when its contents disagree with its length.
     pub(crate) fn process_message(&mut self, tag: u8, len: usize) -> bool {
-        // Copy the body out of the input buffer only for messages that need
-        // &mut self with the body at hand; DataRow is read in place.
+        // DataRow is read in place. The other bodies are copied into a
+        // reusable buffer, as their handlers need &mut self with the body at
+        // hand: no allocation per message once the buffer has grown.
         match tag {
             b'D' => return self.process_data_row(len),
             b'd' | b'c' => return true,
             _ => {}
         }
-        let body = self.input.unread()[5..5 + len].to_vec();
-        let mut r = Reader::new(&body);
+        let mut body = std::mem::take(&mut self.message_scratch);
+        body.clear();
+        body.extend_from_slice(&self.input.unread()[5..5 + len]);
+        let consumed = self.process_body(tag, &body);
+        self.message_scratch = body;
+        consumed
+    }
+
+    /// [`Self::process_message`] for a message other than DataRow and COPY data.
+    fn process_body(&mut self, tag: u8, body: &[u8]) -> bool {
+        let mut r = Reader::new(body);
         match tag {
             b'A' => {
                 let (Some(pid), Some(channel), Some(payload)) = (r.i32(), r.cstr(), r.cstr())
@@ -273,9 +283,9 @@ impl Connection {
                 });
                 r.remaining() == 0
             }
-            b'N' => self.handle_error_notice(&body, false).is_ok(),
+            b'N' => self.handle_error_notice(body, false).is_ok(),
             b'E' => {
-                if self.handle_error_notice(&body, true).is_err() {
+                if self.handle_error_notice(body, true).is_err() {
                     return false;
                 }
                 self.async_status = AsyncStatus::Ready;
@@ -350,7 +360,7 @@ impl Connection {
                 if self.has_failed_result() {
                     return true;
                 }
-                match backend::row_description(&body) {
+                match backend::row_description(body) {
                     Some(fields) => {
                         let describing = self.head_class() == Some(QueryClass::Describe);
                         // A Describe's RowDescription completes the result that
@@ -407,7 +417,7 @@ impl Connection {
             }
             b'V' => {
                 // FunctionCallResponse of the fast-path protocol (src/conn/fastpath.rs).
-                self.fastpath_response = Some(body.clone());
+                self.fastpath_response = Some(body.to_vec());
                 true
             }
             b'1' => {
