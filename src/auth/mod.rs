@@ -13,6 +13,6 @@ pub mod scram;
 
 pub use md5::{md5_encrypt, md5_password_response};
 pub use scram::{
-    choose_mechanism, select_mechanism, ChannelBinding, ChannelBindingMode, ScramClient,
-    SCRAM_SHA_256, SCRAM_SHA_256_PLUS,
+    check_binding_offered, choose_mechanism, select_mechanism, ChannelBinding, ChannelBindingMode,
+    ScramClient, SCRAM_SHA_256, SCRAM_SHA_256_PLUS,
 };

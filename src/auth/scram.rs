@@ -141,13 +141,17 @@ pub fn select_mechanism<S: AsRef<[u8]>>(
             selected = Some(SCRAM_SHA_256);
         }
     }
-    let Some(selected) = selected else {
-        return Err(msg::NO_SASL_MECHANISM_SUPPORTED.to_string());
-    };
+    selected.ok_or_else(|| msg::NO_SASL_MECHANISM_SUPPORTED.to_string())
+}
+
+/// `channel_binding=require` after the choice: the mechanism must be the
+/// -PLUS one. (libpq checks it once the mechanism is chosen, after marking
+/// the password as needed, which PQconnectionUsedPassword shows.)
+pub fn check_binding_offered(selected: &str, mode: ChannelBindingMode) -> Result<(), String> {
     if mode == ChannelBindingMode::Require && selected != SCRAM_SHA_256_PLUS {
         return Err(msg::CHANNEL_BINDING_NOT_OFFERED.to_string());
     }
-    Ok(selected)
+    Ok(())
 }
 
 /// Splits the AuthenticationSASL payload (NUL-terminated names, ended by an
@@ -957,7 +961,8 @@ mod tests {
             Ok(SCRAM_SHA_256_PLUS)
         );
         assert_eq!(
-            select_mechanism(&["SCRAM-SHA-256"], true, Require),
+            select_mechanism(&["SCRAM-SHA-256"], true, Require)
+                .and_then(|m| check_binding_offered(m, Require)),
             Err("channel binding is required, but server did not offer an authentication method that supports channel binding\n".into())
         );
         assert_eq!(

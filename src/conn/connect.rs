@@ -449,6 +449,11 @@ impl Connection {
         self.connect.pversion_negotiated = false;
         self.lobj_funcs = None;
         self.params.clear();
+        // What was deduced from the previous server's ParameterStatus goes
+        // with it (libpq's pqDropServerData): a host that failed must not
+        // leave its encoding or quoting rules to the next one.
+        self.client_encoding = 0;
+        self.std_strings = false;
         self.notifications.clear();
         if !self.connect.cancel_mode {
             // A cancel connection keeps the key it is to send.
@@ -464,6 +469,7 @@ impl Connection {
         self.result = None;
         self.error_result = false;
         self.password_needed = false;
+        self.auth_req_received = false;
         self.last_sqlstate = [0; 5];
     }
 
@@ -922,7 +928,10 @@ impl Connection {
                 (required.auth_required && !exchanged).then_some(msg::AUTH_NOT_COMPLETED)
             }
             11 | 12 => None,
-            10 if !required.allows(10) || !required.allow_scram => Some(msg::AUTH_REQUESTED_SASL),
+            // Whether SCRAM in particular is allowed is checked once the
+            // mechanism is chosen (libpq 18 allows SASL when any of its
+            // mechanisms is).
+            10 if !required.allows(10) => Some(msg::AUTH_REQUESTED_SASL),
             _ if required.allows(code) => None,
             3 => Some(msg::AUTH_REQUESTED_CLEARTEXT),
             5 => Some(msg::AUTH_REQUESTED_MD5),
@@ -983,6 +992,19 @@ impl Connection {
                 };
                 let ssl_in_use = self.tls.is_some();
                 let mechanism = scram::select_mechanism(&list, ssl_in_use, mode)?;
+                // As libpq: the password counts as needed once a SCRAM
+                // mechanism is chosen, before the checks on that choice.
+                self.password_needed = true;
+                scram::check_binding_offered(mechanism, mode)?;
+                if !self
+                    .plan
+                    .as_ref()
+                    .is_none_or(|p| p.require_auth.allow_scram)
+                {
+                    let value = self.options.get("require_auth").unwrap_or("");
+                    let reason = msg::auth_requested_mechanism(mechanism);
+                    return Err(msg::require_auth_failed(value, &reason));
+                }
                 let cert_hash = if mechanism == scram::SCRAM_SHA_256_PLUS {
                     // tls-server-end-point: no hash, no binding (and no
                     // silent downgrade either).

@@ -506,6 +506,16 @@ fn tls_failure_text(e: &TlsFailure) -> String {
         TlsFailure::Config(text) => msg::ssl_error(text),
         TlsFailure::Eof => msg::SSL_EOF.into(),
         TlsFailure::Io(e) => msg::ssl_syscall(&crate::net::strerror(e)),
+        TlsFailure::ReadIo(e) => {
+            // libpq's socket read callback appends its own text first.
+            let first = match e.raw_os_error() {
+                Some(libc::ECONNRESET) | Some(libc::EPIPE) => {
+                    crate::messages::conn::SERVER_CLOSED.to_string()
+                }
+                _ => crate::messages::conn::could_not_receive(&crate::net::strerror(e)),
+            };
+            first + &msg::ssl_syscall(&crate::net::strerror(e))
+        }
         TlsFailure::Tls(e) => msg::ssl_error(&tls::openssl_style(e)),
     }
 }

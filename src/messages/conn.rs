@@ -166,6 +166,9 @@ pub const AUTH_REQUESTED_GSS: &str = "server requested GSSAPI authentication";
 pub const AUTH_REQUESTED_SSPI: &str = "server requested SSPI authentication";
 pub const AUTH_REQUESTED_SASL: &str = "server requested SASL authentication";
 pub const AUTH_REQUESTED_UNKNOWN: &str = "server requested an unknown authentication type";
+pub fn auth_requested_mechanism(mechanism: &str) -> String {
+    format!("server requested {mechanism} authentication")
+}
 pub fn require_auth_failed(required: &str, reason: &str) -> String {
     format!("authentication method requirement \"{required}\" failed: {reason}\n")
 }

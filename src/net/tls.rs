@@ -188,8 +188,11 @@ pub enum TlsFailure {
     Config(String),
     /// The peer closed the connection during the handshake.
     Eof,
-    /// A socket error.
+    /// A socket error while sending.
     Io(io::Error),
+    /// A socket error while receiving (libpq's read callback reports it
+    /// before the TLS library does).
+    ReadIo(io::Error),
     /// A TLS protocol or certificate error.
     Tls(TlsError),
 }
@@ -316,7 +319,7 @@ impl TlsSession {
                     }
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(Handshake::WantRead),
-                Err(e) => return Err(TlsFailure::Io(e)),
+                Err(e) => return Err(TlsFailure::ReadIo(e)),
             }
         }
     }

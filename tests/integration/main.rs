@@ -23,5 +23,6 @@ mod protocol;
 mod psql;
 mod readme;
 mod replication;
+mod security;
 mod tls_harness;
 mod util;

@@ -9,18 +9,28 @@ use std::path::Path;
 use super::{compile_c, lib_dir, oracle, profile_dir, run_with_lib, valgrind_with, Header};
 
 /// Starts a fake server on a free loopback port, each connection handled
-/// by `serve` on a thread of its own; returns the port.
-pub fn spawn(serve: fn(TcpStream) -> std::io::Result<()>) -> u16 {
+/// by `serve` on a thread of its own (with the connection's number on this
+/// port, from 0); returns the port.
+pub fn spawn_counted(
+    serve: impl Fn(TcpStream, usize) -> std::io::Result<()> + Send + Sync + 'static,
+) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind the fake server");
     let port = listener.local_addr().unwrap().port();
+    let serve = std::sync::Arc::new(serve);
     std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
+        for (n, stream) in listener.incoming().flatten().enumerate() {
+            let serve = serve.clone();
             std::thread::spawn(move || {
-                let _ = serve(stream);
+                let _ = serve(stream, n);
             });
         }
     });
     port
+}
+
+/// [`spawn_counted`] for a server that treats every connection alike.
+pub fn spawn(serve: fn(TcpStream) -> std::io::Result<()>) -> u16 {
+    spawn_counted(move |s, _| serve(s))
 }
 
 /// A backend message: type byte, length word, body.
@@ -41,9 +51,14 @@ pub fn read_i32(s: &mut TcpStream) -> std::io::Result<i32> {
 /// fake server on `port`, on the library in `lib`; panics unless it ran to
 /// its end.
 pub fn run_section(source: &str, section: &str, port: u16, lib: &Path) -> String {
-    let exe = compile_c(Path::new(source), Header::System);
     let port = port.to_string();
-    let out = run_with_lib(&exe, Some(lib), &[section], &[("DIFF_FAKE_PORT", &port)]);
+    run_section_env(source, section, &[("DIFF_FAKE_PORT", &port)], lib)
+}
+
+/// [`run_section`] with the program's environment given whole.
+pub fn run_section_env(source: &str, section: &str, env: &[(&str, &str)], lib: &Path) -> String {
+    let exe = compile_c(Path::new(source), Header::System);
+    let out = run_with_lib(&exe, Some(lib), &[section], env);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
         out.status.success() && text.contains("======== end"),
