@@ -48,7 +48,9 @@ fn value(res: &PgResult, row: i32, col: i32) -> &[u8] {
 
 /// `PQfname` of a column that exists.
 fn fname(res: &PgResult, col: i32) -> &[u8] {
-    res.field(col).map_or(&[][..], |f| f.name.to_bytes())
+    res.field(col)
+        .and_then(|f| f.name.as_deref())
+        .map_or(&[][..], std::ffi::CStr::to_bytes)
 }
 
 /// `printf("%*s")` (`left` false) or `printf("%-*s")` (`left` true): pads

@@ -16,7 +16,9 @@ use crate::protocol::backend::{FieldDescription, Reader};
 /// One column's description.
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: CString,
+    /// None only for the columns of a COPY result (libpq leaves their
+    /// names NULL; PQfname returns NULL).
+    pub name: Option<CString>,
     pub table_oid: u32,
     pub column: i32,
     pub type_oid: u32,
@@ -139,6 +141,25 @@ impl PgResult {
         r
     }
 
+    /// The columns of CopyInResponse/CopyOutResponse/CopyBothResponse: a
+    /// format each and no names; PQbinaryTuples is the COPY's overall
+    /// format, whatever the columns say (libpq's getCopyStart).
+    pub fn set_copy_columns(&mut self, overall_binary: bool, formats: &[i16]) {
+        self.binary = overall_binary;
+        self.fields = formats
+            .iter()
+            .map(|&format| Field {
+                name: None,
+                table_oid: 0,
+                column: 0,
+                type_oid: 0,
+                type_len: 0,
+                type_mod: 0,
+                format: format as i32,
+            })
+            .collect();
+    }
+
     /// Columns from a RowDescription.
     pub fn set_fields(&mut self, fields: &[FieldDescription<'_>]) {
         self.binary = !fields.is_empty();
@@ -149,7 +170,7 @@ impl PgResult {
                     self.binary = false;
                 }
                 Field {
-                    name: cstring_lossless(f.name),
+                    name: Some(cstring_lossless(f.name)),
                     table_oid: f.table_oid,
                     column: f.column as i32,
                     type_oid: f.type_oid,
@@ -226,6 +247,11 @@ impl PgResult {
             return true;
         }
         self.fields = attrs.to_vec();
+        // A column given without a name gets the empty one (libpq's
+        // null_field), as libpq's PQsetResultAttrs does.
+        for f in &mut self.fields {
+            f.name.get_or_insert_with(CString::default);
+        }
         self.binary = attrs.iter().all(|f| f.format != 0);
         // Rows made before there were columns (SELECT of no columns) get
         // NULLs, so every row has a value per column.
@@ -535,7 +561,7 @@ impl PgResult {
         let find = |n: &[u8]| {
             self.fields
                 .iter()
-                .position(|f| f.name.as_bytes() == n)
+                .position(|f| f.name.as_ref().is_some_and(|c| c.as_bytes() == n))
                 .map_or(-1, |i| i as i32)
         };
         let plain = name.iter().all(|&c| c != b'"' && !c.is_ascii_uppercase());

@@ -294,7 +294,7 @@ impl Connection {
         // What waits to be traced goes out before the program waits on the socket.
         self.output.print_queued();
         let Some(sock) = &self.sock else {
-            self.append_error(msg::NO_CONNECTION);
+            self.append_error(msg::CONNECTION_NOT_OPEN);
             return ReadOutcome::Failed;
         };
         self.input.reserve(need);

@@ -31,7 +31,7 @@ impl CancelConn {
             return CancelConn { conn };
         };
         let (Some(_), Some(addr)) = (&original.sock, original.connect.current_address()) else {
-            conn.append_error(msg::CANCEL_CONN_NOT_OPEN);
+            conn.append_error(msg::CONNECTION_NOT_OPEN);
             return CancelConn { conn };
         };
         if original.cancel_key.is_empty() {

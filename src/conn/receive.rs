@@ -398,19 +398,7 @@ impl Connection {
                     formats.push(f);
                 }
                 let mut res = self.new_result(status);
-                let descs: Vec<_> = formats
-                    .iter()
-                    .map(|&format| backend::FieldDescription {
-                        name: b"",
-                        table_oid: 0,
-                        column: 0,
-                        type_oid: 0,
-                        type_len: 0,
-                        type_mod: 0,
-                        format,
-                    })
-                    .collect();
-                res.set_fields(&descs);
+                res.set_copy_columns(format != 0, &formats);
                 self.result = Some(res);
                 self.async_status = next;
                 r.remaining() == 0

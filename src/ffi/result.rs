@@ -128,7 +128,11 @@ pub unsafe extern "C" fn PQbinaryTuples(res: *const PGresult) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn PQfname(res: *const PGresult, field_num: c_int) -> *mut c_char {
     // SAFETY: libpq's contract (see the module documentation).
-    unsafe { with_field(res, field_num, std::ptr::null_mut(), |f| ptr(&f.name)) }
+    unsafe {
+        with_field(res, field_num, std::ptr::null_mut(), |f| {
+            f.name.as_deref().map_or(std::ptr::null_mut(), ptr)
+        })
+    }
 }
 
 #[no_mangle]
@@ -368,7 +372,7 @@ pub unsafe extern "C" fn PQsetResultAttrs(
             .iter()
             .map(|d| crate::result::Field {
                 // SAFETY: a description's name is NULL or a C string.
-                name: unsafe { c_str(d.name) }.map_or_else(Default::default, CStr::to_owned),
+                name: Some(unsafe { c_str(d.name) }.map_or_else(Default::default, CStr::to_owned)),
                 table_oid: d.tableid,
                 column: d.columnid,
                 type_oid: d.typid,

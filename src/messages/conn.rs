@@ -220,7 +220,8 @@ pub const SYNC_IN_COPY: &str = "internal error: cannot send pipeline while in CO
 pub const GETLINE_NOT_TEXT_COPY_OUT: &str = "PQgetline: not doing text COPY OUT\n";
 // Cancel connections (fe-cancel.c: PQcancelCreate, PQcancelStart, PQcancelPoll).
 pub const CANCEL_CONN_NULL: &str = "connection pointer is NULL\n";
-pub const CANCEL_CONN_NOT_OPEN: &str = "connection not open\n";
+/// pqReadData / pqSendSome without a socket (a cancel connection too).
+pub const CONNECTION_NOT_OPEN: &str = "connection not open\n";
 pub const CANCEL_NO_KEY: &str = "no cancellation key received\n";
 pub const CANCEL_ALREADY_SENT: &str = "cancel request is already being sent on this connection\n";
 pub const CANCEL_UNEXPECTED_RESPONSE: &str = "received unexpected response from server\n";
