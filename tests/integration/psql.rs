@@ -179,6 +179,8 @@ pub fn assert_loads_our_library(exe: &Path) {
 fn psql_file_session_matches_system_libpq() {
     let _serial = serial();
     setup();
+    // \password changes a role: not while pg_dumpall -g reads them.
+    let _roles = support::shared_roles_lock();
     assert_loads_our_library(&psql());
     let (want, want_dir) = run_file_session(None, "file-system");
     assert_role_password_is_new_password();
