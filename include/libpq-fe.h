@@ -426,6 +426,7 @@ extern PQnoticeProcessor PQsetNoticeProcessor(PGconn *conn,
  */
 typedef void (*pgthreadlock_t)(int acquire);
 
+extern pgthreadlock_t PQregisterThreadLock(pgthreadlock_t newhandler);
 
 /* === in fe-trace.c === */
 extern void PQtrace(PGconn *conn, FILE *debug_port);
@@ -726,6 +727,9 @@ extern char *PQencryptPasswordConn(PGconn *conn,
 extern PGresult *PQchangePassword(PGconn *conn, const char *user, const char *passwd);
 
 typedef int (*PQauthDataHook_type)(PGauthData type, PGconn *conn, void *data);
+extern void PQsetAuthDataHook(PQauthDataHook_type hook);
+extern PQauthDataHook_type PQgetAuthDataHook(void);
+extern int PQdefaultAuthDataHook(PGauthData type, PGconn *conn, void *data);
 
 /* === in encnames.c === */
 

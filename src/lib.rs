@@ -19,6 +19,7 @@ pub mod net;
 pub mod print;
 pub mod protocol;
 pub mod result;
+pub mod threadlock;
 pub mod trace;
 
 /// Our version in libpq's numbering (`PG_VERSION_NUM`): 18.x.

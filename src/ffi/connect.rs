@@ -1,9 +1,12 @@
 //! Exports: opening and closing connections, and PQping.
 
-use std::ffi::{c_char, c_int};
+use std::ffi::{c_char, c_int, c_void};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::handle::{borrow_mut, c_text, guard, into_raw, take_box};
-use super::types::{PGPing, PGconn, PostgresPollingStatusType};
+use super::types::{
+    PGPing, PGauthData, PGauthDataArg, PGconn, PQauthDataHook_type, PostgresPollingStatusType,
+};
 use crate::conn::{Connection, PollStatus};
 use crate::conninfo::{self, ConnOptions};
 
@@ -252,4 +255,51 @@ pub unsafe extern "C" fn PQpingParams(
     guard(PGPing::PQPING_NO_ATTEMPT, || {
         ping(unsafe { read_params(keywords, values, expand_dbname) })
     })
+}
+
+/// The application's auth-data hook (`PQsetAuthDataHook`), for every
+/// connection of the process, as in libpq; 0 = [`PQdefaultAuthDataHook`].
+static AUTH_DATA_HOOK: AtomicUsize = AtomicUsize::new(0);
+
+/// Installs the hook libpq asks for OAuth data (device prompts, bearer
+/// tokens); NULL puts the default back.
+#[no_mangle]
+pub extern "C" fn PQsetAuthDataHook(hook: PQauthDataHook_type) {
+    AUTH_DATA_HOOK.store(hook.map_or(0, |f| f as usize), Ordering::SeqCst);
+}
+
+/// The hook in force: the application's, or [`PQdefaultAuthDataHook`].
+#[no_mangle]
+pub extern "C" fn PQgetAuthDataHook() -> PQauthDataHook_type {
+    let default: unsafe extern "C" fn(PGauthDataArg, *mut PGconn, *mut c_void) -> c_int =
+        PQdefaultAuthDataHook;
+    match AUTH_DATA_HOOK.load(Ordering::SeqCst) {
+        // SAFETY: the two function types differ only in the enum parameter,
+        // which crosses the C ABI as the same 4-byte integer.
+        0 => Some(unsafe {
+            std::mem::transmute::<
+                unsafe extern "C" fn(PGauthDataArg, *mut PGconn, *mut c_void) -> c_int,
+                unsafe extern "C" fn(PGauthData, *mut PGconn, *mut c_void) -> c_int,
+            >(default)
+        }),
+        // SAFETY: a nonzero value was stored by PQsetAuthDataHook from a
+        // hook of exactly this type.
+        addr => Some(unsafe {
+            std::mem::transmute::<
+                usize,
+                unsafe extern "C" fn(PGauthData, *mut PGconn, *mut c_void) -> c_int,
+            >(addr)
+        }),
+    }
+}
+
+/// libpq's default hook handles nothing: 0 for every request, so libpq
+/// falls back to its own behaviour.
+#[no_mangle]
+pub extern "C" fn PQdefaultAuthDataHook(
+    _type: PGauthDataArg,
+    _conn: *mut PGconn,
+    _data: *mut c_void,
+) -> c_int {
+    0
 }

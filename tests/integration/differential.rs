@@ -8,7 +8,8 @@
 //! options against the servers of `support::tls_server`, large transfers
 //! over TLS; `pipeline.c`: pipeline mode, single-row and chunked results,
 //! non-blocking mode, notifications, the legacy COPY functions; `protocol.c`: protocol versions
-//! 3.0 and 3.2 with PostgreSQL 15 and 18), each compiled once against
+//! 3.0 and 3.2 with PostgreSQL 15 and 18; `hooks.c`: the thread lock, the
+//! auth-data hooks and the legacy pqsignal), each compiled once against
 //! the system `libpq-fe.h`, print everything observable for the test server. Their output with the real
 //! libpq 18 (the oracle, see `support::oracle` and `scripts/fetch-oracle.sh`)
 //! and with our library must be identical, section by section (one test per
@@ -87,6 +88,10 @@ const PROGRAMS: &[Program] = &[
     Program {
         source: "protocol.c",
         sections: &["protocol"],
+    },
+    Program {
+        source: "hooks.c",
+        sections: &["threadlock", "authdata", "pqsignal"],
     },
 ];
 
@@ -364,6 +369,9 @@ differential_tests! {
     differential_async => "async",
     differential_legacycopy => "legacycopy",
     differential_protocol => "protocol",
+    differential_threadlock => "threadlock",
+    differential_authdata => "authdata",
+    differential_pqsignal => "pqsignal",
 }
 
 #[test]

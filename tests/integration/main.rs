@@ -7,6 +7,7 @@ mod support;
 mod abi;
 mod c_examples;
 mod cancel;
+mod clients;
 mod connect;
 mod differential;
 mod escape;

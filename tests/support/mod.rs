@@ -1010,6 +1010,25 @@ pub fn run_with_lib(
     output_with_timeout(cmd, RUN_TIMEOUT)
 }
 
+/// [`run_with_lib`] with `input` on stdin and, when given, `cwd` as the
+/// working directory.
+pub fn run_with_lib_input(
+    exe: &Path,
+    lib_dir: Option<&Path>,
+    args: &[&str],
+    env: &[(&str, &str)],
+    input: &[u8],
+    cwd: Option<&Path>,
+) -> Output {
+    let mut cmd = Command::new(exe);
+    cmd.args(args);
+    if let Some(d) = cwd {
+        cmd.current_dir(d);
+    }
+    prepare_env(&mut cmd, lib_dir, env);
+    output_with_input(cmd, input.to_vec(), RUN_TIMEOUT)
+}
+
 fn prepare_env(cmd: &mut Command, lib_dir: Option<&Path>, env: &[(&str, &str)]) {
     scrub_env(cmd);
     if let Some(d) = lib_dir {
@@ -1030,13 +1049,29 @@ pub fn describe(cmd: &Command) -> String {
 }
 
 /// Runs `cmd` with captured output, killing it after `timeout`.
-pub fn output_with_timeout(mut cmd: Command, timeout: Duration) -> Output {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let child = cmd
+pub fn output_with_timeout(cmd: Command, timeout: Duration) -> Output {
+    output_with_input(cmd, Vec::new(), timeout)
+}
+
+/// [`output_with_timeout`] with `input` written to the program's stdin
+/// (closed at its end; /dev/null when empty).
+pub fn output_with_input(mut cmd: Command, input: Vec<u8>, timeout: Duration) -> Output {
+    cmd.stdin(if input.is_empty() {
+        Stdio::null()
+    } else {
+        Stdio::piped()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = cmd
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", describe(&cmd)));
+    if let Some(mut stdin) = child.stdin.take() {
+        std::thread::spawn(move || {
+            // The program may exit without reading it all.
+            let _ = stdin.write_all(&input);
+        });
+    }
     let pid = child.id() as libc::pid_t;
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
