@@ -353,14 +353,24 @@ impl Connection {
     /// everything left, Ok(false) when some remains.
     pub(crate) fn flush_nonblocking(&mut self) -> Result<bool, ()> {
         self.output.print_queued();
+        if self.write_failed {
+            // Never write again after a failure (message boundaries are
+            // lost), but keep reading while there is a socket: the
+            // server's last words may still be on their way.
+            self.output.clear();
+            if self.sock.is_some() && matches!(self.read_data(0), ReadOutcome::Failed) {
+                return Err(());
+            }
+            return Ok(true);
+        }
         loop {
             let tls_pending = self.tls.as_ref().is_some_and(|t| t.has_pending_output());
             if self.output.is_empty() && !tls_pending {
                 break;
             }
             let Some(sock) = &self.sock else {
-                self.append_error(msg::NO_CONNECTION);
-                return Err(());
+                self.fail_write(msg::CONNECTION_NOT_OPEN.to_string());
+                return Ok(true);
             };
             // TLS records not yet on the wire go first; then the output.
             let pending = match self.tls.as_mut() {
@@ -380,17 +390,27 @@ impl Connection {
                 Ok(n) => self.output.written(n),
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
                 Err(e) => {
-                    if matches!(e.raw_os_error(), Some(libc::EPIPE) | Some(libc::ECONNRESET)) {
-                        self.append_error(msg::SERVER_CLOSED);
+                    // As libpq, the write "succeeds": the failure is told
+                    // later, unless reading finds what the server said.
+                    let text = if matches!(e.raw_os_error(), Some(libc::EPIPE | libc::ECONNRESET)) {
+                        msg::SERVER_CLOSED.to_string()
                     } else {
-                        self.append_error(&msg::could_not_send(&crate::net::strerror(&e)));
-                    }
-                    self.lose_connection();
-                    return Err(());
+                        msg::could_not_send(&crate::net::strerror(&e))
+                    };
+                    self.fail_write(text);
+                    return Ok(true);
                 }
             }
         }
         Ok(true)
+    }
+
+    /// Records a write failure (libpq's write_failed and write_err_msg) and
+    /// discards what was to be written.
+    fn fail_write(&mut self, text: String) {
+        self.write_failed = true;
+        self.write_err_msg = text;
+        self.output.clear();
     }
 
     /// libpq's pqSendSome: writes the output buffer. While the socket takes

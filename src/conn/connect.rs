@@ -470,6 +470,8 @@ impl Connection {
         self.error_result = false;
         self.password_needed = false;
         self.auth_req_received = false;
+        self.write_failed = false;
+        self.write_err_msg.clear();
         self.last_sqlstate = [0; 5];
     }
 

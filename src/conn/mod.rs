@@ -135,6 +135,13 @@ pub struct Connection {
     pub(crate) last_sqlstate: [u8; 5],
     pub(crate) password_needed: bool,
     pub(crate) auth_req_received: bool,
+    /// A write to the server failed (libpq's write_failed): nothing is
+    /// written again, the output is discarded, and the failure is reported
+    /// only when reading has found nothing better to say, typically the
+    /// server's own last message before it closed the connection.
+    pub(crate) write_failed: bool,
+    /// What to say about it then (libpq's write_err_msg).
+    pub(crate) write_err_msg: String,
 
     pub(crate) hooks: NoticeHooks,
     pub(crate) verbosity: PGVerbosity,
@@ -192,6 +199,8 @@ impl Connection {
             last_sqlstate: [0; 5],
             password_needed: false,
             auth_req_received: false,
+            write_failed: false,
+            write_err_msg: String::new(),
             hooks: NoticeHooks::default(),
             verbosity: PGVerbosity::PQERRORS_DEFAULT,
             show_context: PGContextVisibility::PQSHOW_CONTEXT_ERRORS,
@@ -380,6 +389,18 @@ impl Connection {
     pub(crate) fn save_error_result(&mut self) {
         self.clear_async_result();
         self.error_result = true;
+    }
+
+    /// The deferred write failure, added to the error text, as the error
+    /// result (libpq's pqSaveWriteError).
+    pub(crate) fn save_write_error(&mut self) {
+        if self.write_err_msg.is_empty() {
+            self.append_error(msg::WRITE_FAILED);
+        } else {
+            let text = std::mem::take(&mut self.write_err_msg);
+            self.append_error(&text);
+        }
+        self.save_error_result();
     }
 
     /// A result as libpq's PQmakeEmptyPGresult(conn, status) makes it: the

@@ -49,6 +49,13 @@ impl Connection {
                 return Some(self.take_result());
             }
             self.parse_input();
+            // A write failed, and what was read brought neither a result
+            // nor a read error to report instead: report the write failure.
+            if self.write_failed && self.async_status == AsyncStatus::Busy {
+                self.save_write_error();
+                self.async_status = AsyncStatus::Idle;
+                return Some(self.take_result());
+            }
         }
         match self.async_status {
             AsyncStatus::Idle => None,
@@ -190,6 +197,7 @@ impl Connection {
                 }
                 Frame::Message { tag, len } => (tag, len),
             };
+            let had_socket = self.sock.is_some();
             // Notices and notifications are processed in any state; the rest
             // only while a command is busy.
             let consumed = if tag == b'A' || tag == b'N' {
@@ -219,7 +227,12 @@ impl Connection {
                 }
                 self.process_message(tag, len)
             };
-            if self.status == ConnStatusType::CONNECTION_BAD && self.sock.is_none() {
+            // The connection went away while processing this message (and
+            // with it, maybe, the input). Messages read before a connection
+            // was lost are still parsed: they may be the server's last words.
+            let dropped_here = had_socket || self.input.unread().len() < 5 + len;
+            if self.status == ConnStatusType::CONNECTION_BAD && self.sock.is_none() && dropped_here
+            {
                 return;
             }
             if consumed {

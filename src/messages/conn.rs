@@ -118,6 +118,7 @@ pub const SERVER_CLOSED: &str = "server closed the connection unexpectedly\n\tTh
 pub fn could_not_receive(err: &str) -> String {
     format!("could not receive data from server: {err}\n")
 }
+pub const WRITE_FAILED: &str = "write to server failed\n";
 pub fn could_not_send(err: &str) -> String {
     format!("could not send data to server: {err}\n")
 }

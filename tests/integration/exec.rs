@@ -263,6 +263,53 @@ fn connection_lost_mid_session() {
     assert_eq!(c.status(), ConnStatusType::CONNECTION_BAD);
 }
 
+/// A backend killed during COPY FROM STDIN: the writes that fail are not
+/// reported at once (libpq's write_failed); what the server said before it
+/// closed the connection reaches the caller as the COPY's result.
+#[test]
+fn server_last_words_survive_a_failed_write() {
+    let c = conn();
+    let killer = conn();
+    c.exec("create temp table cp_killed(t text)");
+    assert_eq!(c.exec("copy cp_killed from stdin").status(), PGRES_COPY_IN);
+    // SAFETY: live handle.
+    let pid = unsafe { PQbackendPID(c.0) };
+    killer.exec(&format!("select pg_terminate_backend({pid})"));
+    for _ in 0..100 {
+        let gone = killer.exec(&format!(
+            "select count(*) from pg_stat_activity where pid = {pid}"
+        ));
+        if gone.value(0, 0).as_deref() == Some("0") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let mut row = vec![b'x'; 65535];
+    row.push(b'\n');
+    let mut errors = String::new();
+    // SAFETY: live handle; data and length match; results are freed by Res.
+    unsafe {
+        for _ in 0..64 {
+            if PQputCopyData(c.0, row.as_ptr() as *const _, row.len() as i32) != 1 {
+                break;
+            }
+        }
+        PQputCopyEnd(c.0, std::ptr::null());
+        for _ in 0..10 {
+            let r = PQgetResult(c.0);
+            if r.is_null() {
+                break;
+            }
+            errors.push_str(&Res(r).error());
+        }
+    }
+    assert!(
+        errors.contains("FATAL:  terminating connection due to administrator command"),
+        "the server's message was lost: {errors:?}"
+    );
+    assert_eq!(c.status(), ConnStatusType::CONNECTION_BAD);
+}
+
 #[test]
 fn copy_both_ways() {
     let c = conn();
