@@ -21,6 +21,7 @@ mod pipeline;
 mod print;
 mod protocol;
 mod psql;
+mod python;
 mod readme;
 mod replication;
 mod tls_harness;

@@ -1,0 +1,282 @@
+//! Real Python clients run unchanged on our libpq.so.5: psycopg2 (Debian's
+//! python3-psycopg2, a C extension linked to libpq.so.5) and psycopg 3 in
+//! pure-Python mode (`PSYCOPG_IMPL=python`, libpq loaded with ctypes).
+//!
+//! The suites are tests/python/*_suite.py (see tests/python/README.md); each
+//! prints `ok <check>` per check and a summary, and proves which libpq.so.5
+//! is mapped into the process. They run on our library and, as controls (a
+//! failure there is a script bug, not ours), on the system libpq 15 and, for
+//! psycopg 3 (whose features depend on `PQlibVersion()`), on libpq 18.
+//!
+//! psycopg2 needs `/usr/bin/python3` with python3-psycopg2; psycopg 3 a
+//! virtualenv made by scripts/python-venv.sh (`LIBPQRS_PY_VENV` overrides
+//! its location). Without them the tests are skipped with a message, except
+//! in CI (`CI=true`), where that is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use crate::support::{
+    self, oracle, server, ServerCert, CERT_USER, PASSWORD_USER, SCRAM_USER, TRUST_USER,
+};
+
+const SYSTEM_PYTHON: &str = "/usr/bin/python3";
+const TIMEOUT: Duration = Duration::from_secs(240);
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+}
+
+/// Skips (None, with a message) or, in CI, fails.
+fn missing<T>(what: &str) -> Option<T> {
+    if in_ci() {
+        panic!("CI=true and {what}");
+    }
+    eprintln!("SKIPPED: {what}");
+    None
+}
+
+fn script(name: &str) -> PathBuf {
+    support::repo_dir().join("tests/python").join(name)
+}
+
+/// The connection facts the suites read (see tests/python/harness.py).
+fn suite_env() -> Vec<(String, String)> {
+    let s = server();
+    let mut env = vec![
+        ("LIBPQRS_PY_HOST", s.host.clone()),
+        ("LIBPQRS_PY_PORT", s.port.to_string()),
+        (
+            "LIBPQRS_PY_SOCKDIR",
+            s.socket_dir.to_string_lossy().into_owned(),
+        ),
+        ("LIBPQRS_PY_TRUST_USER", TRUST_USER.into()),
+        ("LIBPQRS_PY_SCRAM_USER", SCRAM_USER.0.into()),
+        ("LIBPQRS_PY_SCRAM_PASSWORD", SCRAM_USER.1.into()),
+        ("LIBPQRS_PY_PASSWORD_USER", PASSWORD_USER.0.into()),
+        ("LIBPQRS_PY_PASSWORD_PASSWORD", PASSWORD_USER.1.into()),
+        ("LIBPQRS_PY_CERT_USER", CERT_USER.into()),
+    ];
+    if let (Some(files), Some(tls)) = (support::tls_files(), support::tls_server(ServerCert::Main))
+    {
+        let p = |p: &Path| p.to_string_lossy().into_owned();
+        env.extend([
+            ("LIBPQRS_PY_TLS_PORT", tls.port.to_string()),
+            ("LIBPQRS_PY_ROOT_CA", p(&files.root_ca)),
+            ("LIBPQRS_PY_CLIENT_CERT", p(&files.client_cert)),
+            ("LIBPQRS_PY_CLIENT_KEY", p(&files.client_key)),
+            ("LIBPQRS_PY_CRL_EMPTY", p(&files.crl_empty)),
+            ("LIBPQRS_PY_CRL_REVOKED", p(&files.crl_server_revoked)),
+            // No ~/.postgresql of the user running the tests.
+            ("HOME", p(&files.home_empty)),
+        ]);
+    }
+    env.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// Which libpq.so.5 a run uses.
+enum Lib {
+    /// Ours ([`support::lib_dir`]).
+    Ours,
+    /// The system's (no LD_LIBRARY_PATH).
+    System,
+    /// libpq 18 (the oracle), when fetched.
+    Oracle(PathBuf),
+}
+
+impl Lib {
+    fn dir(&self) -> Option<PathBuf> {
+        match self {
+            Lib::Ours => Some(support::lib_dir()),
+            Lib::System => None,
+            Lib::Oracle(d) => Some(d.clone()),
+        }
+    }
+
+    /// The file that must be mapped.
+    fn file(&self) -> PathBuf {
+        match self {
+            Lib::Ours => support::lib_dir().join("libpq.so.5"),
+            Lib::System => support::system_lib_dir().join("libpq.so.5"),
+            Lib::Oracle(d) => d.join("libpq.so.5"),
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Lib::Ours => "ours",
+            Lib::System => "system libpq",
+            Lib::Oracle(_) => "libpq 18",
+        }
+    }
+}
+
+/// Runs a suite with `python` on `lib`; returns (stdout, output).
+fn run_suite(python: &Path, suite: &str, lib: &Lib, extra: &[(&str, &str)]) -> (String, Output) {
+    let mut cmd = Command::new(python);
+    cmd.arg(script(suite));
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy();
+        if k.starts_with("PG")
+            || k.starts_with("PYTHON")
+            || k.starts_with("PSYCOPG")
+            || k == "LD_LIBRARY_PATH"
+            || k == "LD_PRELOAD"
+        {
+            cmd.env_remove(&*k);
+        }
+    }
+    if let Some(d) = lib.dir() {
+        cmd.env("LD_LIBRARY_PATH", d);
+    }
+    cmd.env("LIBPQRS_PY_EXPECT_LIBPQ", lib.file());
+    cmd.env("PYTHONDONTWRITEBYTECODE", "1");
+    cmd.env("PYTHONUNBUFFERED", "1");
+    for (k, v) in suite_env() {
+        cmd.env(k, v);
+    }
+    for (k, v) in extra {
+        cmd.env(k, v);
+    }
+    let out = support::output_with_timeout(cmd, TIMEOUT);
+    (String::from_utf8_lossy(&out.stdout).into_owned(), out)
+}
+
+/// Asserts the run passed every check (and each of `must_pass`).
+fn assert_passed(suite: &str, lib: &Lib, stdout: &str, out: &Output, must_pass: &[&str]) {
+    let context = || {
+        format!(
+            "{suite} on {}: status {}\nstdout:\n{stdout}\nstderr:\n{}",
+            lib.name(),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let summary = stdout
+        .lines()
+        .rfind(|l| l.starts_with("summary: "))
+        .unwrap_or_else(|| panic!("no summary line\n{}", context()));
+    assert!(
+        summary.ends_with(" passed, 0 failed") && out.status.success(),
+        "{}",
+        context()
+    );
+    for name in must_pass {
+        let ok = stdout
+            .lines()
+            .any(|l| l == format!("ok {name}") || l.starts_with(&format!("ok {name} [")));
+        assert!(ok, "check {name:?} did not pass\n{}", context());
+    }
+}
+
+/// Names of the checks that passed (in order).
+#[allow(dead_code)] // used by the psycopg 3 tests
+fn passed(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("ok "))
+        .map(|l| l.split(" [").next().unwrap_or(l).to_string())
+        .collect()
+}
+
+// ------------------------------------------------------------------ psycopg2
+
+fn psycopg2_available() -> bool {
+    let ok = Command::new(SYSTEM_PYTHON)
+        .args(["-c", "import psycopg2"])
+        .env_remove("LD_LIBRARY_PATH")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok || missing::<()>(
+        "psycopg2 is not installed for /usr/bin/python3 (apt-get install python3-psycopg2)",
+    )
+    .is_some()
+}
+
+const PSYCOPG2_CHECKS: &[&str] = &[
+    "loaded-library",
+    "connect-kwargs-unix",
+    "connect-scram-password",
+    "connect-cleartext-password",
+    "connect-wrong-password",
+    "connect-no-password",
+    "connect-host-port-lists",
+    "connect-hostaddr",
+    "connect-timeout-and-error",
+    "connect-client-encoding",
+    "connect-application-names",
+    "connect-keepalives",
+    "connect-options",
+    "connect-target-session-attrs",
+    "connect-bad-option",
+    "parse-and-make-dsn",
+    "connect-uri",
+    "tls-sslmodes",
+    "tls-verify-full-rootcert",
+    "tls-client-cert",
+    "tls-crl",
+    "query-parameters",
+    "query-identifiers",
+    "query-errors",
+    "copy-expert-both-ways",
+    "notifies",
+    "notices-last-50",
+    "named-cursors",
+    "large-objects",
+    "async-connection",
+    "async-wait-callback",
+    "cancel",
+    "connection-status",
+    "reset",
+    "isolation-and-autocommit",
+    "two-phase-commit",
+    "logical-replication",
+    "physical-replication-connection",
+];
+
+#[test]
+fn psycopg2_runs_on_our_library() {
+    if !psycopg2_available() {
+        return;
+    }
+    let (stdout, out) = run_suite(
+        Path::new(SYSTEM_PYTHON),
+        "psycopg2_suite.py",
+        &Lib::Ours,
+        &[],
+    );
+    assert_passed("psycopg2", &Lib::Ours, &stdout, &out, PSYCOPG2_CHECKS);
+    // psycopg2 reports the PQlibVersion() of the loaded library.
+    assert!(
+        stdout.contains(" libpq_version=18"),
+        "psycopg2 does not see libpq version 18:\n{stdout}"
+    );
+}
+
+#[test]
+fn psycopg2_control_on_system_libpq() {
+    if !psycopg2_available() {
+        return;
+    }
+    let (stdout, out) = run_suite(
+        Path::new(SYSTEM_PYTHON),
+        "psycopg2_suite.py",
+        &Lib::System,
+        &[],
+    );
+    assert_passed("psycopg2", &Lib::System, &stdout, &out, PSYCOPG2_CHECKS);
+}
+
+#[test]
+fn psycopg2_control_on_libpq18() {
+    if !psycopg2_available() {
+        return;
+    }
+    let Some(dir) = oracle::libpq18_dir() else {
+        return;
+    };
+    let lib = Lib::Oracle(dir);
+    let (stdout, out) = run_suite(Path::new(SYSTEM_PYTHON), "psycopg2_suite.py", &lib, &[]);
+    assert_passed("psycopg2", &lib, &stdout, &out, PSYCOPG2_CHECKS);
+}
