@@ -171,7 +171,6 @@ fn assert_passed(suite: &str, lib: &Lib, stdout: &str, out: &Output, must_pass: 
 }
 
 /// Names of the checks that passed (in order).
-#[allow(dead_code)] // used by the psycopg 3 tests
 fn passed(stdout: &str) -> Vec<String> {
     stdout
         .lines()
@@ -279,4 +278,93 @@ fn psycopg2_control_on_libpq18() {
     let lib = Lib::Oracle(dir);
     let (stdout, out) = run_suite(Path::new(SYSTEM_PYTHON), "psycopg2_suite.py", &lib, &[]);
     assert_passed("psycopg2", &lib, &stdout, &out, PSYCOPG2_CHECKS);
+}
+
+// ---------------------------------------------------------------- psycopg 3
+
+/// The virtualenv's python (scripts/python-venv.sh --path), or
+/// `LIBPQRS_PY_VENV`/bin/python.
+fn psycopg3_python() -> Option<PathBuf> {
+    if let Some(v) = std::env::var_os("LIBPQRS_PY_VENV").filter(|v| !v.is_empty()) {
+        let py = PathBuf::from(v).join("bin/python");
+        assert!(py.exists(), "LIBPQRS_PY_VENV: no {}", py.display());
+        return Some(py);
+    }
+    let out = Command::new(support::repo_dir().join("scripts/python-venv.sh"))
+        .arg("--path")
+        .output()
+        .expect("run scripts/python-venv.sh --path");
+    if !out.status.success() {
+        return missing("the psycopg 3 virtualenv is not there (run scripts/python-venv.sh)");
+    }
+    Some(PathBuf::from(
+        String::from_utf8_lossy(&out.stdout).trim().to_string(),
+    ))
+}
+
+const PSYCOPG3_CHECKS: &[&str] = &[
+    "loaded-library",
+    "capabilities",
+    "connect-and-info",
+    "connect-tcp-password-hostaddr",
+    "connect-host-list-and-options",
+    "conninfo-parse",
+    "tls",
+    "parameters-text-and-binary",
+    "errors-and-diagnostics",
+    "prepared-statements",
+    "executemany-and-pipelines",
+    "copy-text-and-binary",
+    "listen-notify",
+    "cancel",
+    "transactions-and-savepoints",
+    "stream-and-server-cursors",
+    "pgconn-misc",
+    "reset",
+    "pool",
+    "async",
+];
+
+fn run_psycopg3(lib: &Lib) -> Option<String> {
+    let py = psycopg3_python()?;
+    let (stdout, out) = run_suite(&py, "psycopg3_suite.py", lib, &[("PSYCOPG_IMPL", "python")]);
+    assert_passed("psycopg 3", lib, &stdout, &out, PSYCOPG3_CHECKS);
+    Some(stdout)
+}
+
+#[test]
+fn psycopg3_runs_on_our_library() {
+    let Some(stdout) = run_psycopg3(&Lib::Ours) else {
+        return;
+    };
+    // Our PQlibVersion() (18) switches on every feature psycopg gates on the
+    // libpq version, so the suite exercised them all (the PG17 cancel API,
+    // PQsendClosePrepared, chunked rows, PQfullProtocolVersion).
+    assert!(
+        stdout.contains(" impl=python version=18"),
+        "psycopg 3 not in python mode on libpq 18:\n{stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l
+            == "ok capabilities [encrypt_password hostaddr pipeline set_trace_flags \
+                used_gssapi cancel_safe stream_chunked send_close_prepared full_protocol_version]"),
+        "not every libpq-version feature is on:\n{stdout}"
+    );
+}
+
+#[test]
+fn psycopg3_control_on_system_libpq() {
+    run_psycopg3(&Lib::System);
+}
+
+#[test]
+fn psycopg3_control_on_libpq18_passes_the_same_checks() {
+    let Some(dir) = oracle::libpq18_dir() else {
+        return;
+    };
+    let Some(theirs) = run_psycopg3(&Lib::Oracle(dir)) else {
+        return;
+    };
+    let ours = run_psycopg3(&Lib::Ours).expect("venv present");
+    assert_eq!(passed(&ours), passed(&theirs));
 }

@@ -455,19 +455,19 @@ def _():
     listener = connect()
     listener.autocommit = True
     cur = listener.cursor()
-    cur.execute("listen py_chan")
+    cur.execute(f"listen py_chan_{PID}")
     talker = connect()
     talker.autocommit = True
-    talker.cursor().execute("notify py_chan, 'hello'; notify py_chan, 'again'")
+    talker.cursor().execute(f"notify py_chan_{PID}, 'hello'; notify py_chan_{PID}, 'again'")
     deadline = time.time() + 10
     while len(listener.notifies) < 2 and time.time() < deadline:
         if select.select([listener], [], [], 1) != ([], [], []):
             listener.poll()
     got = [(n.channel, n.payload, n.pid) for n in listener.notifies]
     pid = talker.info.backend_pid
-    assert got == [("py_chan", "hello", pid), ("py_chan", "again", pid)], got
+    assert got == [(f"py_chan_{PID}", "hello", pid), (f"py_chan_{PID}", "again", pid)], got
     # a notification arriving with a query result
-    talker.cursor().execute("notify py_chan, 'third'")
+    talker.cursor().execute(f"notify py_chan_{PID}, 'third'")
     time.sleep(0.2)
     cur.execute("select 1")
     assert listener.notifies[-1].payload == "third"

@@ -1,0 +1,657 @@
+"""psycopg 3 in pure-Python mode (PSYCOPG_IMPL=python: libpq.so.5 loaded
+with ctypes) on whatever libpq.so.5 the dynamic linker finds: run with the
+virtualenv of scripts/python-venv.sh and LD_LIBRARY_PATH=<dir of our
+libpq.so.5>. See harness.py for the environment and the output format.
+
+psycopg switches features on from PQlibVersion(): with a libpq >= 17 it
+cancels with PQcancelCreate/PQcancelStart/PQcancelPoll, closes prepared
+statements with PQsendClosePrepared, streams in chunks with
+PQsetChunkedRowsMode; >= 18 adds PQfullProtocolVersion. Those checks spy on
+the ctypes functions to prove the new calls were made."""
+
+import asyncio
+import io
+import os
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness as h  # noqa: E402
+from harness import check  # noqa: E402
+
+assert os.environ.get("PSYCOPG_IMPL") == "python", "run with PSYCOPG_IMPL=python"
+
+import psycopg  # noqa: E402
+from psycopg import pq, sql  # noqa: E402
+from psycopg import errors as pe  # noqa: E402
+from psycopg.conninfo import conninfo_to_dict, make_conninfo  # noqa: E402
+import psycopg_pool  # noqa: E402
+from psycopg.pq import _pq_ctypes as impl  # noqa: E402
+
+PID = os.getpid()
+V = pq.version()
+caps = psycopg.capabilities
+
+
+class Spy:
+    """Counts the calls psycopg makes to some libpq functions (psycopg's
+    pq_ctypes looks them up in the _pq_ctypes module at each call)."""
+
+    NAMES = (
+        "PQcancelCreate",
+        "PQcancelStart",
+        "PQcancelBlocking",
+        "PQcancelPoll",
+        "PQcancelFinish",
+        "PQcancel",
+        "PQsendClosePrepared",
+        "PQsetChunkedRowsMode",
+        "PQsetSingleRowMode",
+        "PQpipelineSync",
+        "PQsendPrepare",
+        "PQsendQueryPrepared",
+        "PQfullProtocolVersion",
+    )
+
+    def __init__(self):
+        self.counts = {}
+        for name in self.NAMES:
+            fn = getattr(impl, name, None)
+            if fn is None or not hasattr(fn, "argtypes"):
+                continue  # not bound on this libpq version
+
+            def wrap(*args, _fn=fn, _name=name):
+                self.counts[_name] = self.counts.get(_name, 0) + 1
+                return _fn(*args)
+
+            setattr(impl, name, wrap)
+
+    def take(self):
+        c, self.counts = self.counts, {}
+        return c
+
+
+SPY = Spy()
+
+
+@check("loaded-library")
+def _():
+    assert pq.__impl__ == "python", pq.__impl__
+    path = h.check_loaded_library()
+    return f"{path} impl={pq.__impl__} version={V}"
+
+
+@check("capabilities")
+def _():
+    want = {
+        "has_encrypt_password": 100000,
+        "has_hostaddr": 120000,
+        "has_pipeline": 140000,
+        "has_set_trace_flags": 140000,
+        "has_used_gssapi": 160000,
+        "has_cancel_safe": 170000,
+        "has_stream_chunked": 170000,
+        "has_send_close_prepared": 170000,
+        "has_full_protocol_version": 180000,
+    }
+    on = []
+    for name, since in want.items():
+        got = getattr(caps, name)()
+        assert got == (V >= since), f"{name}: {got} with libpq {V}"
+        if got:
+            on.append(name[4:])
+    return " ".join(on)
+
+
+def connect(conninfo=h.TCP, **kw):
+    return psycopg.connect(conninfo, **kw)
+
+
+# ---------------------------------------------------------------- connecting
+
+
+@check("connect-and-info")
+def _():
+    with psycopg.connect(
+        host=h.SOCKDIR, port=h.PORT, dbname="postgres", user=h.TRUST_USER,
+        application_name="py3-app",
+    ) as conn:
+        i = conn.info
+        assert i.host == h.SOCKDIR and i.port == h.PORT
+        assert i.dbname == "postgres" and i.user == h.TRUST_USER
+        assert i.status == pq.ConnStatus.OK
+        assert i.transaction_status == pq.TransactionStatus.IDLE
+        assert i.pipeline_status == pq.PipelineStatus.OFF
+        assert i.backend_pid == conn.execute("select pg_backend_pid()").fetchone()[0]
+        assert i.transaction_status == pq.TransactionStatus.INTRANS
+        conn.rollback()
+        assert i.server_version >= 100000
+        assert i.parameter_status("application_name") == "py3-app"
+        assert i.parameter_status("nope") is None
+        assert i.encoding == "utf-8"
+        assert str(i.timezone) == "UTC", i.timezone
+        assert i.vendor == "PostgreSQL"
+        assert i.error_message == ""
+        assert not conn.pgconn.used_password
+        assert conn.pgconn.protocol_version == 3
+        params = i.get_parameters()
+        assert params["user"] == h.TRUST_USER and params["application_name"] == "py3-app"
+        assert "dbname=postgres" in i.dsn
+        if V >= 120000:
+            assert i.hostaddr == "", i.hostaddr
+        if V >= 160000:
+            assert conn.pgconn.used_gssapi is False
+        if V >= 180000:
+            SPY.take()
+            assert i.full_protocol_version == 30000, i.full_protocol_version
+            assert SPY.take().get("PQfullProtocolVersion") == 1
+
+
+@check("connect-tcp-password-hostaddr")
+def _():
+    with connect(
+        f"host=localhost hostaddr={h.HOST} port={h.PORT} dbname=postgres "
+        f"user={h.SCRAM_USER} password={h.SCRAM_PASSWORD} connect_timeout=5"
+    ) as conn:
+        assert conn.execute("select current_user").fetchone()[0] == h.SCRAM_USER
+        assert conn.pgconn.used_password
+        assert conn.info.password == h.SCRAM_PASSWORD
+        if V >= 120000:
+            assert conn.info.hostaddr == h.HOST
+        assert "password" not in conn.info.dsn
+    h.expect_error(
+        lambda: connect(
+            f"host={h.HOST} port={h.PORT} dbname=postgres user={h.SCRAM_USER} password=bad"
+        ),
+        psycopg.OperationalError,
+        'password authentication failed for user "libpqrs_scram"',
+    )
+
+
+@check("connect-host-list-and-options")
+def _():
+    with connect(
+        f"host={h.HOST},{h.HOST} port=1,{h.PORT} dbname=postgres user={h.TRUST_USER}",
+        options="-c search_path=py3 -c work_mem=2121kB",
+        target_session_attrs="read-write",
+    ) as conn:
+        assert conn.info.port == h.PORT
+        assert conn.execute("show search_path").fetchone()[0] == "py3"
+        assert conn.execute("show work_mem").fetchone()[0] == "2121kB"
+    h.expect_error(
+        lambda: connect(h.TCP, target_session_attrs="standby"),
+        psycopg.OperationalError,
+    )
+
+
+@check("conninfo-parse")
+def _():
+    d = conninfo_to_dict("postgresql://u:p@h1:1,h2:2/db?sslmode=disable&application_name=a%20b")
+    assert d == {
+        "user": "u", "password": "p", "host": "h1,h2", "port": "1,2",
+        "dbname": "db", "sslmode": "disable", "application_name": "a b",
+    }, d
+    assert conninfo_to_dict(make_conninfo("dbname=x", user="y'z \\")) == {
+        "dbname": "x", "user": "y'z \\"}
+    h.expect_error(lambda: conninfo_to_dict("nosuch=1"), psycopg.ProgrammingError,
+                   'invalid connection option "nosuch"')
+    defaults = {o.keyword for o in pq.Conninfo.get_defaults()}
+    assert {b"host", b"sslmode", b"target_session_attrs"} <= defaults
+
+
+if h.TLS_PORT:
+
+    @check("tls")
+    def _():
+        base = f"host={h.HOST} port={h.TLS_PORT} dbname=postgres"
+        with connect(f"{base} user={h.TRUST_USER} sslmode=verify-full sslrootcert={h.ROOT_CA}"
+                     f" sslcrl={h.CRL_EMPTY}") as conn:
+            assert conn.pgconn.ssl_in_use
+        with connect(
+            f"{base} user={h.CERT_USER} sslmode=verify-full sslrootcert={h.ROOT_CA}"
+            f" sslcert={h.CLIENT_CERT} sslkey={h.CLIENT_KEY}"
+        ) as conn:
+            assert conn.execute("select current_user").fetchone()[0] == h.CERT_USER
+        h.expect_error(
+            lambda: connect(f"{base} user={h.TRUST_USER} sslmode=verify-full"
+                            f" sslrootcert={h.ROOT_CA} sslcrl={h.CRL_REVOKED}"),
+            psycopg.OperationalError,
+            "certificate",
+        )
+
+
+# ------------------------------------------------------------------ querying
+
+CONN = connect(autocommit=True)
+
+
+@check("parameters-text-and-binary")
+def _():
+    import datetime
+    import decimal
+    import uuid
+
+    from psycopg.types.json import Jsonb
+
+    values = (
+        42, -(2**40), 1.5, decimal.Decimal("12.345"), "it's \u00e9\u20ac", None, True,
+        b"\x00\x01\xff", [1, 2, 3], ["a", None, "c", "d e"],
+        datetime.date(2024, 2, 29), datetime.datetime(2024, 1, 2, 3, 4, 5, 6),
+        uuid.UUID("12345678-1234-5678-1234-567812345678"),
+    )
+    ph = ", ".join("%s::text[]" if isinstance(v, list) and isinstance(v[0], str) else "%s"
+                   for v in values)
+    for binary in (False, True):
+        cur = CONN.cursor(binary=binary)
+        row = cur.execute(f"select {ph}", values).fetchone()
+        assert row == values, (binary, row)
+        assert cur.pgresult.binary_tuples == int(binary)
+    row = CONN.execute("select %b::int, %t::text, %b::bytea", (7, "x", b"\x00z")).fetchone()
+    assert row == (7, "x", b"\x00z"), row
+    assert CONN.execute("select %s", [Jsonb({"a": [1, None]})]).fetchone()[0] == {"a": [1, None]}
+    row = CONN.execute("select %(a)s || %(b)s", {"a": "x'", "b": "\\y"}).fetchone()
+    assert row == ("x'\\y",)
+    q = sql.SQL("select {} from (select 1 as {}) s").format(
+        sql.Identifier('we"ird'), sql.Identifier('we"ird'))
+    assert q.as_string(CONN) == 'select "we""ird" from (select 1 as "we""ird") s'
+    assert sql.Literal("a'b").as_string(CONN) == "'a''b'"
+    assert CONN.execute(q).fetchone() == (1,)
+
+
+@check("errors-and-diagnostics")
+def _():
+    try:
+        CONN.execute("select 1/0")
+    except pe.DivisionByZero as ex:
+        assert ex.sqlstate == "22012"
+        assert ex.diag.message_primary == "division by zero"
+        assert ex.diag.severity_nonlocalized == "ERROR"
+    else:
+        raise AssertionError("no error")
+    try:
+        CONN.execute("selec 1")
+    except pe.SyntaxError as ex:
+        assert ex.diag.statement_position == "1"
+    else:
+        raise AssertionError("no error")
+    notices = []
+    CONN.add_notice_handler(lambda d: notices.append((d.severity, d.message_primary)))
+    CONN.execute("do $$ begin raise notice 'hi %', 3; raise warning 'w'; end $$")
+    assert notices == [("NOTICE", "hi 3"), ("WARNING", "w")], notices
+
+
+@check("prepared-statements")
+def _():
+    with connect(prepare_threshold=0) as conn:
+        conn.prepared_max = 2
+        SPY.take()
+        for i in range(4):
+            # four different statements, each prepared on first use
+            conn.execute(f"select {i} + %s", (1,))
+        conn.execute("select 0 + %s", (1,))
+        n = conn.execute(
+            "select count(*) from pg_prepared_statements where name like '_pg3_%%'"
+        ).fetchone()[0]
+        assert n <= 3, n
+        calls = SPY.take()
+        assert calls.get("PQsendPrepare", 0) >= 4, calls
+        if V >= 170000:
+            # evicted statements are closed with PQsendClosePrepared
+            assert calls.get("PQsendClosePrepared", 0) >= 1, calls
+        conn.rollback()
+    with connect(prepare_threshold=100) as conn:
+        conn.execute("select 1", prepare=True)
+        assert conn.execute(
+            "select count(*) from pg_prepared_statements").fetchone()[0] == 1
+        conn.rollback()
+    # raw libpq prepared statements via pgconn
+    with connect() as conn:
+        pg = conn.pgconn
+        res = pg.prepare(b"raw", b"select $1::int * 2", [23])
+        assert res.status == pq.ExecStatus.COMMAND_OK
+        res = pg.describe_prepared(b"raw")
+        assert res.nparams == 1 and res.param_type(0) == 23
+        res = pg.exec_prepared(b"raw", [b"21"])
+        assert res.get_value(0, 0) == b"42"
+        if V >= 170000:
+            res = pg.close_prepared(b"raw")
+            assert res.status == pq.ExecStatus.COMMAND_OK
+            res = pg.exec_prepared(b"raw", [b"1"])
+            assert res.status == pq.ExecStatus.FATAL_ERROR
+            assert b"does not exist" in res.error_message
+
+
+@check("executemany-and-pipelines")
+def _():
+    with connect() as conn:
+        conn.execute("create temp table em (id int primary key, v text)")
+        cur = conn.cursor()
+        cur.executemany("insert into em values (%s, %s)", [(i, f"v{i}") for i in range(50)])
+        assert cur.rowcount == 50, cur.rowcount
+        cur.executemany(
+            "insert into em values (%s, %s) returning id * 10",
+            [(100, "a"), (101, "b")], returning=True)
+        got = []
+        while True:
+            got.append(cur.fetchone()[0])
+            if not cur.nextset():
+                break
+        assert got == [1000, 1010], got
+        with conn.pipeline() as p:
+            assert conn.info.pipeline_status == pq.PipelineStatus.ON
+            c1 = conn.execute("select count(*) from em")
+            c2 = conn.execute("update em set v = 'x' where id < %s", (10,))
+            p.sync()
+            c3 = conn.execute("select %s::text", ["after sync"])
+        assert conn.info.pipeline_status == pq.PipelineStatus.OFF
+        assert c1.fetchone() == (52,)
+        assert c2.rowcount == 10
+        assert c3.fetchone() == ("after sync",)
+        conn.commit()
+        # an error aborts the rest of the pipeline
+        try:
+            with conn.pipeline():
+                conn.execute("insert into em values (1, 'dup')")
+                conn.execute("select 1")
+        except pe.UniqueViolation:
+            pass
+        else:
+            raise AssertionError("no error")
+        conn.rollback()
+        assert conn.execute("select count(*) from em").fetchone() == (52,)
+
+
+@check("copy-text-and-binary")
+def _():
+    from psycopg.types.numeric import Int4Dumper  # noqa: F401
+
+    with connect() as conn:
+        cur = conn.cursor()
+        cur.execute("create temp table cp (a int, b text, c bytea)")
+        with cur.copy("copy cp from stdin") as copy:
+            for i in range(500):
+                copy.write_row((i, f"t{i}", bytes([i % 256])))
+            copy.write_row((None, "tab\there", None))
+        assert cur.rowcount == 501
+        with cur.copy("copy cp (a, b, c) from stdin (format binary)") as copy:
+            copy.set_types(["int4", "text", "bytea"])
+            copy.write_row((1000, "bin", b"\x00\xff"))
+        with cur.copy("copy cp from stdin") as copy:
+            copy.write(b"2000\traw\t\\\\x41\n")
+        rows = []
+        with cur.copy("copy (select * from cp order by a nulls first) to stdout") as copy:
+            copy.set_types(["int4", "text", "bytea"])
+            rows = list(copy.rows())
+        assert len(rows) == 503 and rows[0] == (None, "tab\there", None), rows[0]
+        assert rows[-2] == (1000, "bin", b"\x00\xff") and rows[-1] == (2000, "raw", b"A")
+        with cur.copy("copy (select a, b from cp where a < 3 order by a) to stdout (format binary)") as copy:
+            copy.set_types(["int4", "text"])
+            assert list(copy.rows()) == [(0, "t0"), (1, "t1"), (2, "t2")]
+        buf = io.BytesIO()
+        with cur.copy("copy (select a from cp where a < 3 order by a) to stdout") as copy:
+            for data in copy:
+                buf.write(data)
+        assert buf.getvalue() == b"0\n1\n2\n"
+        try:
+            with cur.copy("copy cp (a) from stdin") as copy:
+                copy.write(b"notanint\n")
+        except pe.InvalidTextRepresentation:
+            pass
+        else:
+            raise AssertionError("no error")
+        conn.rollback()
+
+
+@check("listen-notify")
+def _():
+    with connect(autocommit=True) as listener, connect(autocommit=True) as talker:
+        listener.execute(f"listen py3_chan_{PID}")
+        got = []
+        listener.add_notify_handler(lambda n: got.append(("handler", n.payload)))
+
+        def send():
+            time.sleep(0.3)
+            talker.execute(f"notify py3_chan_{PID}, 'one'")
+            talker.execute(f"select pg_notify('py3_chan_{PID}', 'two')")
+
+        t = threading.Thread(target=send)
+        t.start()
+        seen = [(n.channel, n.payload, n.pid) for n in listener.notifies(timeout=10, stop_after=2)]
+        t.join()
+        pid = talker.info.backend_pid
+        assert seen == [(f"py3_chan_{PID}", "one", pid), (f"py3_chan_{PID}", "two", pid)], seen
+        assert got == [("handler", "one"), ("handler", "two")], got
+
+
+@check("cancel")
+def _():
+    with connect() as conn:
+        SPY.take()
+        t = threading.Timer(0.5, conn.cancel)
+        t.start()
+        h.expect_error(lambda: conn.execute("select pg_sleep(20)"), pe.QueryCanceled)
+        t.join()
+        conn.rollback()
+        assert SPY.take().get("PQcancel") == 1
+        t = threading.Timer(0.5, conn.cancel_safe)
+        t.start()
+        t0 = time.time()
+        h.expect_error(lambda: conn.execute("select pg_sleep(20)"), pe.QueryCanceled,
+                       "canceling statement due to user request")
+        t.join()
+        assert time.time() - t0 < 10
+        calls = SPY.take()
+        if V >= 170000:
+            # the PG17 cancel API, non-blocking: create, start, poll
+            assert calls.get("PQcancelCreate") == 1, calls
+            assert calls.get("PQcancelStart") == 1, calls
+            assert calls.get("PQcancelPoll", 0) >= 1, calls
+            assert "PQcancel" not in calls, calls
+        conn.rollback()
+        # the cancel connection object directly, blocking
+        if V >= 170000:
+            cc = conn.pgconn.cancel_conn()
+            t = threading.Timer(0.5, cc.blocking)
+            t.start()
+            h.expect_error(lambda: conn.execute("select pg_sleep(20)"), pe.QueryCanceled)
+            t.join()
+            assert cc.status == pq.ConnStatus.OK, cc.status
+            cc.reset()
+            cc.finish()
+            conn.rollback()
+        assert conn.execute("select 1").fetchone() == (1,)
+
+
+@check("transactions-and-savepoints")
+def _():
+    with connect() as conn:
+        conn.autocommit = True
+        conn.execute("create temp table tx (x int)")
+        with conn.transaction():
+            conn.execute("insert into tx values (1)")
+            assert conn.info.transaction_status == pq.TransactionStatus.INTRANS
+            try:
+                with conn.transaction():  # savepoint
+                    conn.execute("insert into tx values (2)")
+                    conn.execute("select 1/0")
+            except pe.DivisionByZero:
+                pass
+            assert conn.info.transaction_status == pq.TransactionStatus.INTRANS
+            with conn.transaction() as sp:
+                conn.execute("insert into tx values (3)")
+                raise psycopg.Rollback(sp)
+            with conn.transaction():
+                conn.execute("insert into tx values (4)")
+        assert conn.info.transaction_status == pq.TransactionStatus.IDLE
+        assert conn.execute("select array_agg(x order by x) from tx").fetchone()[0] == [1, 4]
+        conn.autocommit = False
+        conn.isolation_level = psycopg.IsolationLevel.SERIALIZABLE
+        conn.read_only = True
+        assert conn.execute("show transaction_isolation").fetchone()[0] == "serializable"
+        assert conn.execute("show transaction_read_only").fetchone()[0] == "on"
+        conn.rollback()
+
+
+@check("stream-and-server-cursors")
+def _():
+    with connect() as conn:
+        SPY.take()
+        cur = conn.cursor()
+        total = sum(r[0] for r in cur.stream("select g from generate_series(1, 1000) g"))
+        assert total == 500500
+        calls = SPY.take()
+        assert calls.get("PQsetSingleRowMode") == 1, calls
+        if V >= 170000:
+            rows = list(cur.stream("select g from generate_series(1, 1000) g", size=100))
+            assert len(rows) == 1000 and rows[-1] == (1000,)
+            assert SPY.take().get("PQsetChunkedRowsMode") == 1
+        with conn.cursor("py3_named", scrollable=True) as sc:
+            sc.itersize = 7
+            sc.execute("select g from generate_series(1, 100) g")
+            assert sc.fetchmany(3) == [(1,), (2,), (3,)]
+            sc.scroll(90, mode="absolute")
+            assert sc.fetchone() == (91,)
+            assert len(sc.fetchall()) == 9
+        conn.rollback()
+
+
+@check("pgconn-misc")
+def _():
+    with connect() as conn:
+        pg = conn.pgconn
+        enc = pg.encrypt_password(b"secret", b"someone", b"scram-sha-256")
+        assert enc.startswith(b"SCRAM-SHA-256$4096:"), enc
+        assert pg.encrypt_password(b"secret", b"someone", b"md5") == (
+            b"md5" + __import__("hashlib").md5(b"secretsomeone").hexdigest().encode())
+        esc = pq.Escaping(pg)
+        assert esc.escape_literal(b"a'b") == b"'a''b'"
+        assert esc.escape_identifier(b'a"b') == b'"a""b"'
+        assert esc.escape_string(b"a'b") == b"a''b"
+        assert esc.unescape_bytea(esc.escape_bytea(b"\x00\x01'")) == b"\x00\x01'"
+        if V >= 170000:
+            conn.execute("create role py3_pw_%s login password 'old'" % PID)
+            conn.commit()
+            try:
+                pg.change_password(f"py3_pw_{PID}".encode(), b"new")
+                row = conn.execute(
+                    "select rolpassword like 'SCRAM-SHA-256$%%' from pg_authid where rolname = %s",
+                    (f"py3_pw_{PID}",)).fetchone()
+                assert row == (True,)
+            finally:
+                conn.rollback()
+                conn.execute(f"drop role py3_pw_{PID}")
+                conn.commit()
+        assert pg.ping(h.TCP.encode()) == pq.Ping.OK
+        assert pg.ping(f"host={h.HOST} port=1".encode()) == pq.Ping.NO_RESPONSE
+
+
+@check("reset")
+def _():
+    with connect() as conn:
+        pid = conn.info.backend_pid
+        conn.execute("set work_mem = '1111kB'")
+        conn.pgconn.reset()
+        assert conn.info.backend_pid != pid
+        assert conn.execute("show work_mem").fetchone()[0] != "1111kB"
+        conn.rollback()
+
+
+@check("pool")
+def _():
+    with psycopg_pool.ConnectionPool(h.TCP, min_size=2, max_size=4, open=True,
+                                     kwargs={"application_name": "py3-pool"}) as pool:
+        pool.wait(timeout=10)
+        pids = set()
+        errors = []
+
+        def work(i):
+            try:
+                with pool.connection() as conn:
+                    pid, n = conn.execute("select pg_backend_pid(), %s::int", (i,)).fetchone()
+                    assert n == i
+                    conn.execute("select pg_sleep(0.05)")
+                    pids.add(pid)
+            except Exception as ex:  # noqa: BLE001
+                errors.append(ex)
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors
+        assert 1 <= len(pids) <= 4, pids
+        pool.check()
+        stats = pool.get_stats()
+        assert stats["requests_num"] == 12, stats
+        with pool.connection() as conn:
+            assert conn.execute("show application_name").fetchone()[0] == "py3-pool"
+
+
+async def async_checks():
+    async with await psycopg.AsyncConnection.connect(h.TCP, autocommit=True) as aconn:
+        cur = await aconn.execute("select %s::int + 1, %b::text", (41, "bin"))
+        assert await cur.fetchone() == (42, "bin")
+        async with aconn.pipeline():
+            c1 = await aconn.execute("select 1")
+            c2 = await aconn.execute("select 2")
+        assert await c1.fetchone() == (1,) and await c2.fetchone() == (2,)
+        await aconn.execute("create temp table acp (a int, b text)")
+        acur = aconn.cursor()
+        async with acur.copy("copy acp from stdin") as copy:
+            for i in range(10):
+                await copy.write_row((i, str(i)))
+        async with acur.copy("copy acp to stdout (format binary)") as copy:
+            copy.set_types(["int4", "text"])
+            rows = [r async for r in copy.rows()]
+        assert len(rows) == 10 and rows[3] == (3, "3")
+        # LISTEN/NOTIFY
+        async with await psycopg.AsyncConnection.connect(h.TCP, autocommit=True) as talker:
+            await aconn.execute(f"listen py3_async_{PID}")
+
+            async def send():
+                await asyncio.sleep(0.3)
+                await talker.execute(f"notify py3_async_{PID}, 'async hello'")
+
+            task = asyncio.create_task(send())
+            got = [n.payload async for n in aconn.notifies(timeout=10, stop_after=1)]
+            await task
+            assert got == ["async hello"], got
+        # cancel_safe while a query runs
+        SPY.take()
+
+        async def cancel_soon():
+            await asyncio.sleep(0.5)
+            await aconn.cancel_safe()
+
+        task = asyncio.create_task(cancel_soon())
+        try:
+            await aconn.execute("select pg_sleep(20)")
+        except pe.QueryCanceled:
+            pass
+        else:
+            raise AssertionError("no error")
+        await task
+        calls = SPY.take()
+        if V >= 170000:
+            assert calls.get("PQcancelStart") == 1 and "PQcancel" not in calls, calls
+        async with aconn.transaction():
+            await aconn.execute("select 1")
+    async with psycopg_pool.AsyncConnectionPool(h.TCP, min_size=1, max_size=3, open=False) as pool:
+        async def work(i):
+            async with pool.connection() as c:
+                cur = await c.execute("select %s::int * 2", (i,))
+                return (await cur.fetchone())[0]
+
+        assert await asyncio.gather(*(work(i) for i in range(9))) == [i * 2 for i in range(9)]
+
+
+@check("async")
+def _():
+    asyncio.run(async_checks())
+
+
+CONN.close()
+h.finish()
