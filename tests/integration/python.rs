@@ -322,6 +322,11 @@ const PSYCOPG3_CHECKS: &[&str] = &[
     "pgconn-misc",
     "reset",
     "pool",
+    "pq-connect-poll-and-reset",
+    "pq-status-and-finished-conn",
+    "pq-notifies-notices-trace",
+    "pq-pipeline",
+    "pq-exec-and-results",
     "async",
 ];
 

@@ -590,6 +590,261 @@ def _():
             assert conn.execute("show application_name").fetchone()[0] == "py3-pool"
 
 
+# ------------------------------------------------ libpq level (psycopg.pq)
+
+
+def pq_connect():
+    pg = pq.PGconn.connect(h.TCP.encode())
+    assert pg.status == pq.ConnStatus.OK, pg.error_message
+    return pg
+
+
+def poll_loop(poll, sock):
+    from select import select
+
+    while True:
+        rv = poll()
+        if rv == pq.PollingStatus.READING:
+            select([sock()], [], [], 10)
+        elif rv == pq.PollingStatus.WRITING:
+            select([], [sock()], [], 10)
+        else:
+            return rv
+
+
+@check("pq-connect-poll-and-reset")
+def _():
+    pg = pq.PGconn.connect_start(h.TCP.encode())
+    pg.nonblocking = 1
+    assert poll_loop(pg.connect_poll, lambda: pg.socket) == pq.PollingStatus.OK
+    assert pg.status == pq.ConnStatus.OK
+    pg.finish()
+    h.expect_error(pg.connect_poll, psycopg.OperationalError)
+    bad = pq.PGconn.connect_start(f"host={h.HOST} port={h.PORT} dbname=nosuchdb_py3".encode())
+    assert poll_loop(bad.connect_poll, lambda: bad.socket) == pq.PollingStatus.FAILED
+    assert bad.status == pq.ConnStatus.BAD
+    assert b'database "nosuchdb_py3" does not exist' in bad.error_message
+    bad.finish()
+    pg = pq_connect()
+    pg.exec_(b"select pg_terminate_backend(pg_backend_pid())")
+    assert pg.status == pq.ConnStatus.BAD
+    pg.reset()
+    assert pg.status == pq.ConnStatus.OK
+    pg.exec_(b"select pg_terminate_backend(pg_backend_pid())")
+    assert pg.status == pq.ConnStatus.BAD
+    pg.reset_start()
+    assert poll_loop(pg.reset_poll, lambda: pg.socket) == pq.PollingStatus.OK
+    assert pg.status == pq.ConnStatus.OK
+    pg.finish()
+    h.expect_error(pg.reset, psycopg.OperationalError)
+    assert pq.PGconn.ping(h.TCP.encode()) == pq.Ping.OK
+    assert pq.PGconn.ping(f"host={h.HOST} port=1".encode()) == pq.Ping.NO_RESPONSE
+
+
+@check("pq-status-and-finished-conn")
+def _():
+    pg = pq_connect()
+    info = pg.info
+    assert len(info) > 20
+    dbname = [d for d in info if d.keyword == b"dbname"][0]
+    assert (dbname.envvar, dbname.label, dbname.dispchar, dbname.dispsize, dbname.val) == (
+        b"PGDATABASE", b"Database-Name", b"", 20, b"postgres"), dbname
+    assert pg.tty == b""
+    assert not any(o.val for o in info if o.keyword == b"tty")
+    assert pg.error_message == b""
+    res = pg.exec_(b"wat")
+    assert res.status == pq.ExecStatus.FATAL_ERROR
+    assert b'syntax error at or near "wat"' in pg.error_message
+    assert pg.transaction_status == pq.TransactionStatus.IDLE
+    pg.exec_(b"begin")
+    pg.send_query(b"select 1")
+    assert pg.transaction_status == pq.TransactionStatus.ACTIVE
+    while pg.get_result() is not None:
+        pass
+    assert pg.transaction_status == pq.TransactionStatus.INTRANS
+    h.expect_error(pg.set_single_row_mode, psycopg.OperationalError)  # no query
+    res = pg.exec_(b"set client_encoding to wat")
+    assert res.status == pq.ExecStatus.FATAL_ERROR
+    cancel = pg.get_cancel()
+    cancel.cancel()
+    pg.finish()
+    assert pg.status == pq.ConnStatus.BAD
+    assert pg.transaction_status == pq.TransactionStatus.UNKNOWN
+    # PQerrorMessage(NULL)
+    assert pg.error_message == b"connection pointer is NULL\n", pg.error_message
+    cancel.cancel()  # still works: the cancel object is independent
+    cancel.free()
+    h.expect_error(cancel.cancel, psycopg.OperationalError)
+    for attr in ("db", "user", "host", "port", "backend_pid", "server_version", "info"):
+        h.expect_error(lambda: getattr(pg, attr), psycopg.OperationalError)
+
+
+@check("pq-notifies-notices-trace")
+def _():
+    pg = pq_connect()
+    assert pg.notifies() is None
+    pg.exec_(f"listen foo_{PID}; listen bar_{PID}".encode())
+    pg.exec_(f"notify foo_{PID}, '1'; notify bar_{PID}, '2'; notify foo_{PID}, '3'".encode())
+    got = []
+    while (n := pg.notifies()) is not None:
+        got.append((n.relname.decode(), n.be_pid, n.extra))
+    me = pg.backend_pid
+    assert got == [(f"foo_{PID}", me, b"1"), (f"bar_{PID}", me, b"2"), (f"foo_{PID}", me, b"3")]
+    msgs = []
+
+    def on_notice(res):
+        assert res.status == pq.ExecStatus.NONFATAL_ERROR
+        msgs.append((res.error_field(pq.DiagnosticField.SEVERITY),
+                     res.error_field(pq.DiagnosticField.MESSAGE_PRIMARY)))
+
+    pg.notice_handler = on_notice
+    pg.exec_(b"do $$begin raise notice 'hello notice'; end$$")
+    assert msgs == [(b"NOTICE", b"hello notice")], msgs
+    path = f"/tmp/libpqrs-py3-trace-{PID}"
+    with open(path, "w") as f:
+        pg.trace(f.fileno())
+        pg.set_trace_flags(pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE)
+        pg.exec_(b"select 1")
+        pg.untrace()
+        pg.exec_(b"select 2")
+    with open(path) as f:
+        traces = [line.split("\t") for line in f.read().splitlines()]
+    os.unlink(path)
+    assert traces == [
+        ["F", "13", "Query", ' "select 1"'],
+        ["B", "33", "RowDescription", ' 1 "?column?" NNNN 0 NNNN 4 -1 0'],
+        ["B", "11", "DataRow", " 1 1 '1'"],
+        ["B", "13", "CommandComplete", ' "SELECT 1"'],
+        ["B", "5", "ReadyForQuery", " I"],
+    ], traces
+    assert pg.encrypt_password(b"psycopg2", b"ashesh", b"md5") == b"md594839d658c28a357126f105b9cb14cfc"
+    h.expect_error(lambda: pg.encrypt_password(b"psycopg2", b"ashesh", b"wat"),
+                   psycopg.OperationalError, 'unrecognized password encryption algorithm "wat"')
+    pg.exec_(b"set password_encryption to 'md5'")
+    assert pg.encrypt_password(b"psycopg2", b"ashesh") == b"md594839d658c28a357126f105b9cb14cfc"
+    pg.exec_(b"set password_encryption to 'scram-sha-256'")
+    assert pg.encrypt_password(b"psycopg2", b"ashesh").startswith(b"SCRAM-SHA-256$4096:")
+    pg.finish()
+
+
+@check("pq-pipeline")
+def _():
+    pg = pq_connect()
+    pg.enter_pipeline_mode()
+    pg.send_query_params(b"select $1", [b"1"])
+    h.expect_error(pg.exit_pipeline_mode, psycopg.OperationalError, "cannot exit pipeline mode")
+    pg.pipeline_sync()
+    pg.send_query_params(b"select $1", [b"2"])
+    pg.pipeline_sync()
+    statuses = []
+    for _ in range(6):
+        r = pg.get_result()
+        statuses.append(None if r is None else pq.ExecStatus(r.status).name)
+    assert statuses == ["TUPLES_OK", None, "PIPELINE_SYNC", "TUPLES_OK", None, "PIPELINE_SYNC"], statuses
+    pg.send_query_params(b"select $1", [b"3"])
+    pg.send_flush_request()
+    r = pg.get_result()
+    assert r.status == pq.ExecStatus.TUPLES_OK and r.get_value(0, 0) == b"3"
+    assert pg.get_result() is None
+    pg.pipeline_sync()
+    assert pg.get_result().status == pq.ExecStatus.PIPELINE_SYNC
+    pg.exit_pipeline_mode()
+    pg.exec_(f"create temp table pl_{PID} (s text)".encode())
+    pg.enter_pipeline_mode()
+    ins = f"insert into pl_{PID} values ($1)".encode()
+    pg.send_query_params(ins, [b"1"])
+    pg.send_query_params(b"select no_such_function($1)", [b"1"])
+    pg.send_query_params(ins, [b"2"])
+    pg.pipeline_sync()
+    pg.send_query_params(ins, [b"3"])
+    pg.pipeline_sync()
+    seen = []
+    for _ in range(9):
+        r = pg.get_result()
+        seen.append((None if r is None else pq.ExecStatus(r.status).name,
+                     pq.PipelineStatus(pg.pipeline_status).name))
+    assert seen == [
+        ("COMMAND_OK", "ON"), (None, "ON"),
+        ("FATAL_ERROR", "ABORTED"), (None, "ABORTED"),
+        ("PIPELINE_ABORTED", "ABORTED"), (None, "ABORTED"),
+        ("PIPELINE_SYNC", "ON"),
+        ("COMMAND_OK", "ON"), (None, "ON"),
+    ], seen
+    assert pg.get_result().status == pq.ExecStatus.PIPELINE_SYNC
+    pg.exit_pipeline_mode()
+    r = pg.exec_(f"select array_agg(s order by s) from pl_{PID}".encode())
+    # the error rolled back the implicit transaction of the first sync
+    assert r.get_value(0, 0) == b"{3}", r.get_value(0, 0)
+    pg.finish()
+
+
+@check("pq-exec-and-results")
+def _():
+    pg = pq_connect()
+    res = pg.exec_params(b"select $1, $2", [b"8", b"8"], [1700, 23])
+    assert (res.get_value(0, 0), res.ftype(0), res.ftype(1)) == (b"8", 1700, 23)
+    res = pg.exec_params(b"select $1::text, $2::text, $3::text", [b"hi", b"", None])
+    assert [res.get_value(0, i) for i in range(3)] == [b"hi", b"", None]
+    val = b"foo\x00bar"
+    res = pg.exec_params(b"select length($1::bytea), length($2::bytea)", [val, val],
+                         param_formats=[0, 1])
+    assert (res.get_value(0, 0), res.get_value(0, 1)) == (b"3", b"7")
+    for fmt, out in ((0, b"\\x666f6f00626172"), (1, val)):
+        res = pg.exec_params(b"select $1::bytea", [val], param_formats=[1], result_format=fmt)
+        assert res.get_value(0, 0) == out and res.fformat(0) == fmt and res.binary_tuples == fmt
+    res = pg.prepare(b"", b"select length($1::bytea), length($2::bytea)")
+    res = pg.exec_prepared(b"", [val, val], param_formats=[0, 1])
+    assert (res.get_value(0, 0), res.get_value(0, 1)) == (b"3", b"7")
+    pg.exec_(b"begin; declare cur cursor for select * from generate_series(1,10) foo")
+    res = pg.describe_portal(b"cur")
+    assert res.status == pq.ExecStatus.COMMAND_OK and res.nfields == 1 and res.fname(0) == b"foo"
+    if V >= 170000:
+        assert pg.close_portal(b"cur").status == pq.ExecStatus.COMMAND_OK
+        assert pg.describe_portal(b"cur").status == pq.ExecStatus.FATAL_ERROR
+    pg.exec_(b"rollback")
+    for command, status in ((b"", "EMPTY_QUERY"), (b"select 1", "TUPLES_OK"),
+                            (b"set timezone to utc", "COMMAND_OK"), (b"wat", "FATAL_ERROR")):
+        res = pg.exec_(command)
+        assert res.status == getattr(pq.ExecStatus, status), (command, res.status)
+    res = pg.exec_(b"select wat")
+    assert res.error_field(pq.DiagnosticField.SEVERITY_NONLOCALIZED) == b"ERROR"
+    assert res.error_field(pq.DiagnosticField.SQLSTATE) == b"42703"
+    assert res.nfields == 0 and res.ntuples == 0
+    res = pg.exec_(b'select 1 as foo, 2 as "BAR"')
+    assert [res.fname(i) for i in (0, 1, 2, -1)] == [b"foo", b"BAR", None, None]
+    pg.exec_(f"create temp table t1_{PID} as select 1 as f1; "
+             f"create temp table t2_{PID} as select 2 as f2, 3 as f3".encode())
+    res = pg.exec_(f"select f1, f3, 't1_{PID}'::regclass::oid, 't2_{PID}'::regclass::oid "
+                   f"from t1_{PID}, t2_{PID}".encode())
+    assert res.ftable(0) == int(res.get_value(0, 2)) and res.ftable(1) == int(res.get_value(0, 3))
+    assert (res.ftablecol(0), res.ftablecol(1)) == (1, 2)
+    res = pg.exec_(b"select 1::int, 1::numeric(10), 1::numeric(10,2), 1::bigint, 'x'::text")
+    assert [res.fmod(i) for i in range(3)] == [-1, 0xA0004, 0xA0006]
+    assert [res.fsize(i) for i in (0, 3, 4)] == [4, 8, -1]
+    res = pg.exec_(b"select * from generate_series(1, 10)")
+    assert res.command_tuples == 10 and res.command_status == b"SELECT 10"
+    assert res.oid_value == 0
+    res = pg.exec_(b"set timezone to utc")
+    assert res.command_tuples is None and res.command_status == b"SET"
+    pg.prepare(b"", b"select $1::int, $2::text")
+    res = pg.describe_prepared(b"")
+    assert res.nparams == 2 and (res.param_type(0), res.param_type(1)) == (23, 25)
+    # every accessor on a cleared result (NULL PGresult *) answers like libpq
+    res.clear()
+    assert res.status == pq.ExecStatus.FATAL_ERROR
+    assert res.error_message == b"" and res.error_field(pq.DiagnosticField.MESSAGE_PRIMARY) is None
+    assert (res.ntuples, res.nfields, res.nparams, res.param_type(0)) == (0, 0, 0, 0)
+    assert (res.fname(0), res.ftable(0), res.ftablecol(0), res.fformat(0)) == (None, 0, 0, 0)
+    assert (res.ftype(0), res.fmod(0), res.fsize(0), res.binary_tuples) == (0, 0, 0, 0)
+    assert res.get_value(0, 0) is None and res.command_status is None
+    assert res.command_tuples is None and res.oid_value == 0
+    pg.finish()
+    h.expect_error(lambda: pg.exec_(b"select 1"), psycopg.OperationalError)
+    h.expect_error(lambda: pg.exec_params(b"select 1", []), psycopg.OperationalError)
+    h.expect_error(lambda: pg.prepare(b"p", b"select 1"), psycopg.OperationalError)
+    h.expect_error(lambda: pg.describe_portal(b"cur"), psycopg.OperationalError)
+
+
 async def async_checks():
     async with await psycopg.AsyncConnection.connect(h.TCP, autocommit=True) as aconn:
         cur = await aconn.execute("select %s::int + 1, %b::text", (41, "bin"))
