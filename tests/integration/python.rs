@@ -327,6 +327,8 @@ const PSYCOPG3_CHECKS: &[&str] = &[
     "pq-notifies-notices-trace",
     "pq-pipeline",
     "pq-exec-and-results",
+    "pq-nonblocking-send",
+    "pq-copy",
     "async",
 ];
 

@@ -845,6 +845,125 @@ def _():
     h.expect_error(lambda: pg.describe_portal(b"cur"), psycopg.OperationalError)
 
 
+@check("pq-nonblocking-send")
+def _():
+    from select import select
+
+    from psycopg.generators import execute
+
+    def execute_wait(pg):
+        return psycopg.waiting.wait(execute(pg), pg.socket)
+
+    pg = pq_connect()
+    pg.nonblocking = 1
+    assert pg.nonblocking == 1
+    # a 1 MB query: the send may have to wait for the socket
+    pg.send_query(b"/* %s */ select 'x' as f from pg_sleep(0.01); select 1 as foo;"
+                  % (b"x" * 1_000_000))
+    while pg.flush() != 0:
+        rl, wl, _ = select([pg.socket], [pg.socket], [], 10)
+        if rl:
+            pg.consume_input()
+    results = []
+    while True:
+        pg.consume_input()
+        if pg.is_busy():
+            select([pg.socket], [], [], 10)
+            continue
+        res = pg.get_result()
+        if res is None:
+            break
+        results.append((res.status, res.fname(0), res.get_value(0, 0)))
+    assert results == [(pq.ExecStatus.TUPLES_OK, b"f", b"x"),
+                       (pq.ExecStatus.TUPLES_OK, b"foo", b"1")], results
+    pg.send_query(b"select generate_series(1,2)")
+    pg.set_single_row_mode()
+    res = execute_wait(pg)
+    assert [(r.status, r.ntuples) for r in res] == [
+        (pq.ExecStatus.SINGLE_TUPLE, 1), (pq.ExecStatus.SINGLE_TUPLE, 1),
+        (pq.ExecStatus.TUPLES_OK, 0)]
+    assert [r.get_value(0, 0) for r in res[:2]] == [b"1", b"2"]
+    if V >= 170000:
+        pg.send_query(b"select generate_series(1,5)")
+        pg.set_chunked_rows_mode(2)
+        res = execute_wait(pg)
+        assert [(pq.ExecStatus(r.status).name, r.ntuples) for r in res] == [
+            ("TUPLES_CHUNK", 2), ("TUPLES_CHUNK", 2), ("TUPLES_CHUNK", 1), ("TUPLES_OK", 0)]
+    pg.send_prepare(b"prep", b"select $1::int8 + $2::int8 as fld")
+    assert execute_wait(pg)[0].status == pq.ExecStatus.COMMAND_OK
+    pg.send_query_prepared(b"prep", [b"3", b"5"])
+    assert execute_wait(pg)[0].get_value(0, 0) == b"8"
+    pg.send_describe_prepared(b"prep")
+    (res,) = execute_wait(pg)
+    assert (res.nfields, res.ntuples, res.fname(0), res.ftype(0)) == (1, 0, b"fld", 20)
+    if V >= 170000:
+        pg.send_close_prepared(b"prep")
+        assert execute_wait(pg)[0].status == pq.ExecStatus.COMMAND_OK
+        pg.send_describe_prepared(b"prep")
+        assert execute_wait(pg)[0].status == pq.ExecStatus.FATAL_ERROR
+        pg.send_query(b"begin; declare cur cursor for select * from generate_series(1,10) foo")
+        execute_wait(pg)
+        pg.send_describe_portal(b"cur")
+        (res,) = execute_wait(pg)
+        assert res.fname(0) == b"foo"
+        pg.send_close_portal(b"cur")
+        assert execute_wait(pg)[0].status == pq.ExecStatus.COMMAND_OK
+        pg.send_describe_portal(b"cur")
+        assert execute_wait(pg)[0].status == pq.ExecStatus.FATAL_ERROR
+    pg.finish()
+    h.expect_error(lambda: pg.send_query(b"select 1"), psycopg.OperationalError)
+
+
+@check("pq-copy")
+def _():
+    pg = pq_connect()
+    h.expect_error(lambda: pg.put_copy_data(b"wat"), psycopg.OperationalError)
+    h.expect_error(pg.put_copy_end, psycopg.OperationalError)
+    h.expect_error(lambda: pg.get_copy_data(0), psycopg.OperationalError)
+    pg.exec_(f"create temp table cin_{PID} (col1 int primary key, col2 int, data text)".encode())
+    for end_error, bad_rows in ((None, False), (None, True), (b"nuttengoggenio", False)):
+        res = pg.exec_(f"copy cin_{PID} from stdin".encode())
+        assert res.status == pq.ExecStatus.COPY_IN
+        for i in range(10):
+            rows = "".join(
+                f"{i * 20 + j}\t{'hardly a number' if bad_rows else j}\t{'X' * (i * 20 + j)}\n"
+                for j in range(20))
+            assert pg.put_copy_data(rows.encode()) > 0
+        assert pg.put_copy_end(end_error) > 0
+        res = pg.get_result()
+        if end_error or bad_rows:
+            assert res.status == pq.ExecStatus.FATAL_ERROR
+            assert (end_error or b"hardly a number") in res.error_message, res.error_message
+        else:
+            assert res.status == pq.ExecStatus.COMMAND_OK, res.error_message
+        assert pg.get_result() is None
+    res = pg.exec_(f"select min(col1), max(col1), count(*), max(length(data)) from cin_{PID}".encode())
+    assert [res.get_value(0, i) for i in range(4)] == [b"0", b"199", b"200", b"199"]
+    values = "values (10::int, 20::int, 'hello'::text), (40, NULL, 'world')"
+    binary_rows = [bytes.fromhex(x.replace(" ", "")) for x in (
+        "5047434f50590aff0d0a00 00000000 00000000"
+        " 0003 00000004 0000000a 00000004 00000014 00000005 68656c6c6f",
+        "0003 00000004 00000028 ffffffff 00000005 776f726c64",
+        "ffff",
+    )]
+    for fmt, want in ((pq.Format.TEXT, [b"10\t20\thello\n", b"40\t\\N\tworld\n"]),
+                      (pq.Format.BINARY, binary_rows)):
+        res = pg.exec_(f"copy ({values}) to stdout (format {fmt.name})".encode())
+        assert res.status == pq.ExecStatus.COPY_OUT and res.binary_tuples == fmt
+        got = []
+        while True:
+            n, data = pg.get_copy_data(0)
+            if n == -1:
+                break
+            assert n == len(data)
+            got.append(bytes(data))
+        assert got == want, (fmt, got)
+        assert pg.get_result().status == pq.ExecStatus.COMMAND_OK
+        assert pg.get_result() is None
+    pg.finish()
+    h.expect_error(lambda: pg.put_copy_data(b"wat"), psycopg.OperationalError)
+
+
 async def async_checks():
     async with await psycopg.AsyncConnection.connect(h.TCP, autocommit=True) as aconn:
         cur = await aconn.execute("select %s::int + 1, %b::text", (41, "bin"))
