@@ -211,6 +211,7 @@ const PSYCOPG2_CHECKS: &[&str] = &[
     "connect-bad-option",
     "parse-and-make-dsn",
     "connect-uri",
+    "error-messages",
     "tls-sslmodes",
     "tls-verify-full-rootcert",
     "tls-client-cert",
@@ -267,8 +268,10 @@ fn psycopg2_control_on_system_libpq() {
     assert_passed("psycopg2", &Lib::System, &stdout, &out, PSYCOPG2_CHECKS);
 }
 
+/// libpq 18 as a control; the connection error messages psycopg2 shows
+/// (`msg:` lines) must be the same on ours.
 #[test]
-fn psycopg2_control_on_libpq18() {
+fn psycopg2_control_on_libpq18_same_error_messages() {
     if !psycopg2_available() {
         return;
     }
@@ -276,8 +279,23 @@ fn psycopg2_control_on_libpq18() {
         return;
     };
     let lib = Lib::Oracle(dir);
-    let (stdout, out) = run_suite(Path::new(SYSTEM_PYTHON), "psycopg2_suite.py", &lib, &[]);
-    assert_passed("psycopg2", &lib, &stdout, &out, PSYCOPG2_CHECKS);
+    let (theirs, out) = run_suite(Path::new(SYSTEM_PYTHON), "psycopg2_suite.py", &lib, &[]);
+    assert_passed("psycopg2", &lib, &theirs, &out, PSYCOPG2_CHECKS);
+    let (ours, out) = run_suite(
+        Path::new(SYSTEM_PYTHON),
+        "psycopg2_suite.py",
+        &Lib::Ours,
+        &[],
+    );
+    assert_passed("psycopg2", &Lib::Ours, &ours, &out, PSYCOPG2_CHECKS);
+    let messages = |s: &str| {
+        s.lines()
+            .filter(|l| l.starts_with("msg: "))
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert!(messages(&theirs).len() >= 13, "too few messages:\n{theirs}");
+    assert_eq!(messages(&ours), messages(&theirs));
 }
 
 // ---------------------------------------------------------------- psycopg 3

@@ -344,6 +344,58 @@ if h.TLS_PORT:
         )
 
 
+@check("error-messages")
+def _():
+    # Printed as `msg: ...` lines (ports and paths masked): the Rust test
+    # compares them with libpq 18's, which is what psycopg2 users see.
+    def mask(text):
+        text = text.replace(f"port {h.PORT} ", "port <port> ")
+        if h.TLS_PORT:
+            text = text.replace(f"port {h.TLS_PORT} ", "port <tlsport> ")
+        if h.ROOT_CA:
+            text = text.replace(os.path.dirname(h.ROOT_CA), "<tls>")
+        return text.replace("\n", "\\n").replace("\t", "\\t")
+
+    base = f"host={h.HOST} port={h.PORT} dbname=postgres"
+    cases = [
+        f"host={h.HOST} port=1 dbname=postgres",
+        f"{base} user={h.TRUST_USER} dbname=nosuchdb_py",
+        f"{base} user=nosuchuser_py",
+        f"{base} user={h.SCRAM_USER} password=bad",
+        f"{base} user={h.SCRAM_USER}",
+        f"{base} sslmode=bogus",
+        f"{base} user={h.TRUST_USER} sslmode=require",
+        f"{base} user={h.TRUST_USER} target_session_attrs=read-only",
+        f"{base} user={h.TRUST_USER} options='-c nosuch=1'",
+        f"{base} user={h.TRUST_USER} keepalives=x",
+        f"{base} user={h.TRUST_USER} connect_timeout=-x",
+        "postgresql://[::1",
+        f"{base} user={h.TRUST_USER} replication=maybe",
+    ]
+    if h.TLS_PORT:
+        tls = f"host={h.HOST} port={h.TLS_PORT} dbname=postgres user={h.TRUST_USER}"
+        cases += [
+            f"{tls} sslmode=verify-full sslrootcert={h.ROOT_CA} sslcrl={h.CRL_REVOKED}",
+            f"{tls} sslmode=verify-full sslrootcert=/nonexistent/root.crt",
+            f"host=127.0.0.2 hostaddr={h.HOST} port={h.TLS_PORT} dbname=postgres"
+            f" user={h.TRUST_USER} sslmode=verify-full sslrootcert={h.ROOT_CA}",
+            f"{tls} sslmode=require sslcert={h.CLIENT_CERT} sslkey=/nonexistent",
+            f"host={h.HOST} port={h.TLS_PORT} dbname=postgres user={h.CERT_USER} sslmode=require",
+            f"{tls} sslmode=require ssl_min_protocol_version=TLSv1.9",
+            f"{base} user={h.TRUST_USER} sslmode=require sslnegotiation=direct",
+        ]
+    failed = 0
+    for dsn in cases:
+        try:
+            psycopg2.connect(dsn).close()
+            text = "connected"
+        except psycopg2.Error as ex:
+            failed += 1
+            text = f"{type(ex).__name__}: {ex}"
+        print(f"msg: {mask(text)}")
+    assert failed == len(cases), f"{len(cases) - failed} connected"
+
+
 # ------------------------------------------------------------------ querying
 
 CONN = connect()
