@@ -217,6 +217,7 @@ const PSYCOPG2_CHECKS: &[&str] = &[
     "tls-client-cert",
     "tls-crl",
     "query-parameters",
+    "escaping-encodings-and-sco-off",
     "query-identifiers",
     "query-errors",
     "copy-expert-both-ways",

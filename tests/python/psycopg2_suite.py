@@ -432,6 +432,37 @@ def _():
     CONN.rollback()
 
 
+@check("escaping-encodings-and-sco-off")
+def _():
+    # psycopg2 interpolates parameters on the client with PQescapeStringConn
+    # and PQescapeByteaConn, whose output depends on the connection.
+    data = bytes(range(256))
+    text = "back\\slash 'quote' caf\u00e9 \u8868"
+    conn = connect(options="-c standard_conforming_strings=off")
+    assert conn.get_parameter_status("standard_conforming_strings") == "off"
+    cur = conn.cursor()
+    q = cur.mogrify("select %s", ("a\\b'",))
+    assert q == b"select E'a\\\\b'''", q
+    cur.execute("select %s, %s::bytea, %s", (text, psycopg2.Binary(data), text))
+    got = cur.fetchone()
+    assert got[0] == text and bytes(got[1]) == data and got[2] == text, got
+    conn.close()
+    # In SJIS, BIG5 and GBK a multibyte character's second byte may be 0x5c
+    # (an ASCII backslash): U+8868 is 0x95 0x5c in SJIS.
+    for enc in ("SJIS", "BIG5", "GBK", "LATIN1"):
+        sample = text.replace("\u00e9", "e") if enc != "LATIN1" else text[:-2]
+        conn = connect(client_encoding=enc)
+        cur = conn.cursor()
+        cur.execute("select %s, length(%s)", (sample, sample))
+        assert cur.fetchone() == (sample, len(sample)), enc
+        conn.close()
+    md5 = "md594839d658c28a357126f105b9cb14cfc"
+    assert ext.encrypt_password("psycopg2", "ashesh", CONN, "md5") == md5
+    assert ext.encrypt_password("psycopg2", "ashesh", algorithm="md5") == md5
+    scram = ext.encrypt_password("pw", "u", CONN, "scram-sha-256")
+    assert scram.startswith("SCRAM-SHA-256$4096:"), scram
+
+
 @check("query-identifiers")
 def _():
     from psycopg2 import sql
