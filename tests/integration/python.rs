@@ -210,6 +210,7 @@ const PSYCOPG2_CHECKS: &[&str] = &[
     "connect-target-session-attrs",
     "connect-bad-option",
     "parse-and-make-dsn",
+    "connect-service-file-and-pgpass",
     "connect-uri",
     "error-messages",
     "tls-sslmodes",

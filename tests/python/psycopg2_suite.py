@@ -265,6 +265,39 @@ def _():
     assert ext.make_dsn("dbname=a", user="b") == "dbname=a user=b"
 
 
+@check("connect-service-file-and-pgpass")
+def _():
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        svc = os.path.join(d, "pg_service.conf")
+        with open(svc, "w") as f:
+            f.write(
+                f"[libpqrs_svc]\nhost={h.HOST}\nport={h.PORT}\ndbname=postgres\n"
+                f"user={h.SCRAM_USER}\napplication_name=from-service\n"
+            )
+        passfile = os.path.join(d, "pgpass")
+        with open(passfile, "w") as f:
+            f.write(f"{h.HOST}:{h.PORT}:postgres:{h.SCRAM_USER}:{h.SCRAM_PASSWORD}\n")
+        os.chmod(passfile, 0o600)
+        os.environ["PGSERVICEFILE"] = svc
+        os.environ["PGPASSFILE"] = passfile
+        try:
+            conn = connect("service=libpqrs_svc")
+            assert scalar(conn, "select current_user") == h.SCRAM_USER
+            assert scalar(conn, "show application_name") == "from-service"
+            assert conn.info.used_password
+            conn.close()
+            h.expect_error(
+                lambda: connect("service=nosuchservice"),
+                psycopg2.OperationalError,
+                'definition of service "nosuchservice" not found',
+            )
+        finally:
+            del os.environ["PGSERVICEFILE"]
+            del os.environ["PGPASSFILE"]
+
+
 @check("connect-uri")
 def _():
     conn = connect(f"postgresql://{h.TRUST_USER}@{h.HOST}:{h.PORT}/postgres")

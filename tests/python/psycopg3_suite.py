@@ -185,6 +185,21 @@ def _():
         lambda: connect(h.TCP, target_session_attrs="standby"),
         psycopg.OperationalError,
     )
+    # localhost: psycopg resolves the name itself and passes hostaddr
+    with connect(f"host=localhost,{h.HOST} port={h.PORT} dbname=postgres user={h.TRUST_USER}",
+                 connect_timeout=5) as conn:
+        assert conn.info.port == h.PORT
+    if V >= 160000:
+        scram = (f"host={h.HOST} port={h.PORT} dbname=postgres user={h.SCRAM_USER}"
+                 f" password={h.SCRAM_PASSWORD}")
+        with connect(scram, require_auth="scram-sha-256", load_balance_hosts="random") as conn:
+            assert conn.pgconn.used_password
+        h.expect_error(
+            lambda: connect(scram, require_auth="password"),
+            psycopg.OperationalError,
+            'authentication method requirement "password" failed: '
+            "server requested SASL authentication",
+        )
 
 
 @check("conninfo-parse")
