@@ -229,6 +229,7 @@ const PSYCOPG2_CHECKS: &[&str] = &[
     "async-connection",
     "async-wait-callback",
     "cancel",
+    "threads",
     "connection-status",
     "reset",
     "isolation-and-autocommit",

@@ -732,6 +732,44 @@ def _():
     conn.close()
 
 
+@check("threads")
+def _():
+    # libpq is thread-safe per connection: eight threads, each with its own
+    # connection (connect, parameters, COPY, a notice), plus one shared
+    # connection that psycopg2 serialises.
+    import io
+
+    errors = []
+    shared = connect()
+
+    def work(i):
+        try:
+            conn = connect(application_name=f"t{i}")
+            cur = conn.cursor()
+            for j in range(20):
+                cur.execute("select %s::int * %s", (i, j))
+                assert cur.fetchone()[0] == i * j
+                with shared.cursor() as scur:
+                    scur.execute("select %s::text", (f"{i}-{j}",))
+                    assert scur.fetchone()[0] == f"{i}-{j}"
+            out = io.StringIO()
+            cur.copy_expert("copy (select generate_series(1, 1000)) to stdout", out)
+            assert out.getvalue().count("\n") == 1000
+            cur.execute("do $$ begin raise notice 'from %', current_setting('application_name'); end $$")
+            assert conn.notices[-1] == f"NOTICE:  from t{i}\n"
+            conn.close()
+        except Exception as ex:  # noqa: BLE001
+            errors.append(f"thread {i}: {ex!r}")
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    shared.close()
+    assert not errors, errors
+
+
 @check("connection-status")
 def _():
     conn = connect()
