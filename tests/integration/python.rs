@@ -335,6 +335,7 @@ const PSYCOPG3_CHECKS: &[&str] = &[
     "errors-and-diagnostics",
     "prepared-statements",
     "executemany-and-pipelines",
+    "pipeline-volume-and-nesting",
     "copy-text-and-binary",
     "listen-notify",
     "cancel",

@@ -379,6 +379,43 @@ def _():
         assert conn.execute("select count(*) from em").fetchone() == (52,)
 
 
+@check("pipeline-volume-and-nesting")
+def _():
+    # Enough traffic in nonblocking pipeline mode that the socket buffers
+    # fill both ways (psycopg must flush and read alternately), with named
+    # prepared statements, savepoints inside a pipeline and COPY refused.
+    with connect(prepare_threshold=0) as conn:
+        conn.execute("create temp table pv (a int, b text)")
+        with conn.pipeline():
+            cur = conn.cursor()
+            for i in range(5000):
+                cur.execute("insert into pv values (%s, %s)", (i, "x" * 200))
+        assert conn.execute("select count(*), sum(a) from pv").fetchone() == (5000, 12497500)
+        cur.executemany("insert into pv values (%s, %s)", [(i, "y" * 5000) for i in range(1000)])
+        assert conn.execute("select count(*) from pv").fetchone() == (6000,)
+        with conn.pipeline() as p:
+            with conn.transaction():
+                conn.execute("insert into pv values (-1, 'a')")
+                try:
+                    with conn.transaction():
+                        conn.execute("select 1/0")
+                        p.sync()
+                except pe.DivisionByZero:
+                    pass
+                else:
+                    raise AssertionError("no error")
+                conn.execute("insert into pv values (-2, 'b')")
+            assert conn.execute("select count(*) from pv where a < 0").fetchone() == (2,)
+            with conn.pipeline():  # nested
+                conn.execute("select 1")
+            h.expect_error(lambda: conn.cursor().copy("copy pv from stdin").__enter__(),
+                           psycopg.NotSupportedError, "COPY cannot be used in pipeline mode")
+        with conn.pipeline():
+            curs = [conn.execute("select %s::text", [str(i) * 1000]) for i in range(1000)]
+        assert sum(len(c.fetchone()[0]) for c in curs) == sum(len(str(i)) * 1000 for i in range(1000))
+        conn.rollback()
+
+
 @check("copy-text-and-binary")
 def _():
     from psycopg.types.numeric import Int4Dumper  # noqa: F401
