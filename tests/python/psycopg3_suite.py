@@ -230,6 +230,18 @@ if h.TLS_PORT:
             f" sslcert={h.CLIENT_CERT} sslkey={h.CLIENT_KEY}"
         ) as conn:
             assert conn.execute("select current_user").fetchone()[0] == h.CERT_USER
+            # cancel over TLS: the cancel connection negotiates TLS too and
+            # the server's close_notify is its answer
+            t = threading.Timer(0.5, conn.cancel_safe)
+            t.start()
+            h.expect_error(lambda: conn.execute("select pg_sleep(20)"), pe.QueryCanceled)
+            t.join()
+            conn.rollback()
+            if V >= 170000:
+                cc = conn.pgconn.cancel_conn()
+                cc.blocking()
+                assert cc.status == pq.ConnStatus.OK, cc.get_error_message()
+                cc.finish()
         h.expect_error(
             lambda: connect(f"{base} user={h.TRUST_USER} sslmode=verify-full"
                             f" sslrootcert={h.ROOT_CA} sslcrl={h.CRL_REVOKED}"),
