@@ -5,8 +5,11 @@
 //! The suites are tests/python/*_suite.py (see tests/python/README.md); each
 //! prints `ok <check>` per check and a summary, and proves which libpq.so.5
 //! is mapped into the process. They run on our library and, as controls (a
-//! failure there is a script bug, not ours), on the system libpq 15 and, for
-//! psycopg 3 (whose features depend on `PQlibVersion()`), on libpq 18.
+//! failure there is a script bug, not ours), on the system libpq 15 and on
+//! libpq 18 (psycopg 3's features depend on `PQlibVersion()`; psycopg2's
+//! connection error texts must be libpq 18's). Both suites also run on ours
+//! against a TLS server with `PGSSLMODE=require`, so that every TCP
+//! connection goes through our TLS layer.
 //!
 //! psycopg2 needs `/usr/bin/python3` with python3-psycopg2; psycopg 3 a
 //! virtualenv made by scripts/python-venv.sh (`LIBPQRS_PY_VENV` overrides
@@ -396,4 +399,59 @@ fn psycopg3_control_on_libpq18_passes_the_same_checks() {
     };
     let ours = run_psycopg3(&Lib::Ours).expect("venv present");
     assert_eq!(passed(&ours), passed(&theirs));
+}
+
+// ------------------------------------------------------------ all over TLS
+
+/// Both suites with the TLS server as the main one and `PGSSLMODE=require`:
+/// every TCP connection (cancel connections, replication, COPY, large
+/// objects, pipelines, async...) goes through our TLS layer.
+fn run_over_tls(python: &Path, suite: &str, extra: &[(&str, &str)]) -> Option<(String, Output)> {
+    let tls = support::tls_server(ServerCert::Main)?;
+    let port = tls.port.to_string();
+    let sockdir = tls.socket_dir.to_string_lossy().into_owned();
+    let mut env = vec![
+        ("LIBPQRS_PY_PORT", port.as_str()),
+        ("LIBPQRS_PY_SOCKDIR", sockdir.as_str()),
+        ("LIBPQRS_PY_ALL_TLS", "1"),
+        ("PGSSLMODE", "require"),
+    ];
+    env.extend_from_slice(extra);
+    Some(run_suite(python, suite, &Lib::Ours, &env))
+}
+
+fn over_tls_checks(checks: &[&'static str]) -> Vec<&'static str> {
+    let mut v: Vec<_> = checks
+        .iter()
+        .copied()
+        .filter(|c| *c != "error-messages")
+        .collect();
+    v.push("all-tls");
+    v
+}
+
+#[test]
+fn psycopg2_runs_on_our_library_over_tls() {
+    if !psycopg2_available() {
+        return;
+    }
+    let Some((stdout, out)) = run_over_tls(Path::new(SYSTEM_PYTHON), "psycopg2_suite.py", &[])
+    else {
+        return;
+    };
+    let checks = over_tls_checks(PSYCOPG2_CHECKS);
+    assert_passed("psycopg2 over TLS", &Lib::Ours, &stdout, &out, &checks);
+}
+
+#[test]
+fn psycopg3_runs_on_our_library_over_tls() {
+    let Some(py) = psycopg3_python() else {
+        return;
+    };
+    let Some((stdout, out)) = run_over_tls(&py, "psycopg3_suite.py", &[("PSYCOPG_IMPL", "python")])
+    else {
+        return;
+    };
+    let checks = over_tls_checks(PSYCOPG3_CHECKS);
+    assert_passed("psycopg 3 over TLS", &Lib::Ours, &stdout, &out, &checks);
 }

@@ -12,6 +12,9 @@ them; see tests/python/README.md to run by hand):
   LIBPQRS_PY_CERT_USER, LIBPQRS_PY_CRL_EMPTY, LIBPQRS_PY_CRL_REVOKED
   LIBPQRS_PY_EXPECT_LIBPQ   the libpq.so.5 file that must be the one mapped
                             (compared after resolving symlinks)
+  LIBPQRS_PY_ALL_TLS=1      the main server is a TLS one and PGSSLMODE=require:
+                            every TCP connection of the suite uses TLS (the
+                            checks that need a server without TLS are left out)
 
 Each check prints `ok <name>` or `FAIL <name>: <error>` (traceback on
 stderr); the last line is `summary: <passed> passed, <failed> failed` and the
@@ -39,6 +42,7 @@ CERT_USER = E.get("LIBPQRS_PY_CERT_USER", "libpqrs_cert")
 CRL_EMPTY = E.get("LIBPQRS_PY_CRL_EMPTY")
 CRL_REVOKED = E.get("LIBPQRS_PY_CRL_REVOKED")
 EXPECT_LIBPQ = E.get("LIBPQRS_PY_EXPECT_LIBPQ")
+ALL_TLS = E.get("LIBPQRS_PY_ALL_TLS") == "1"
 
 # conninfo strings
 TCP = f"host={HOST} port={PORT} dbname=postgres user={TRUST_USER}"

@@ -378,8 +378,16 @@ if h.TLS_PORT:
         )
 
 
-@check("error-messages")
-def _():
+if h.ALL_TLS:
+
+    @check("all-tls")
+    def _():
+        conn = connect()
+        assert conn.info.ssl_in_use
+        conn.close()
+
+
+def error_messages():
     # Printed as `msg: ...` lines (ports and paths masked): the Rust test
     # compares them with libpq 18's, which is what psycopg2 users see.
     def mask(text):
@@ -428,6 +436,10 @@ def _():
             text = f"{type(ex).__name__}: {ex}"
         print(f"msg: {mask(text)}")
     assert failed == len(cases), f"{len(cases) - failed} connected"
+
+
+if not h.ALL_TLS:  # some cases need a server without TLS
+    check("error-messages")(error_messages)
 
 
 # ------------------------------------------------------------------ querying

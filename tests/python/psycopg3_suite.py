@@ -150,6 +150,14 @@ def _():
             assert SPY.take().get("PQfullProtocolVersion") == 1
 
 
+if h.ALL_TLS:
+
+    @check("all-tls")
+    def _():
+        with connect() as conn:
+            assert conn.pgconn.ssl_in_use
+
+
 @check("connect-tcp-password-hostaddr")
 def _():
     with connect(
