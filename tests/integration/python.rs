@@ -214,6 +214,7 @@ const PSYCOPG2_CHECKS: &[&str] = &[
     "connect-bad-option",
     "parse-and-make-dsn",
     "connect-service-file-and-pgpass",
+    "connect-environment",
     "connect-uri",
     "error-messages",
     "tls-sslmodes",

@@ -298,6 +298,43 @@ def _():
             del os.environ["PGPASSFILE"]
 
 
+@check("connect-environment")
+def _():
+    env = {
+        "PGHOST": h.HOST,
+        "PGPORT": str(h.PORT),
+        "PGUSER": h.SCRAM_USER,
+        "PGPASSWORD": h.SCRAM_PASSWORD,
+        "PGDATABASE": "postgres",
+        "PGAPPNAME": "from-env",
+        "PGOPTIONS": "-c work_mem=3131kB",
+        "PGCONNECT_TIMEOUT": "7",
+        "PGTARGETSESSIONATTRS": "read-write",
+        "PGCLIENTENCODING": "LATIN1",
+        "PGTZ": "Europe/Paris",
+    }
+    os.environ.update(env)
+    try:
+        conn = psycopg2.connect("")
+        assert scalar(conn, "select current_user") == h.SCRAM_USER
+        assert scalar(conn, "show application_name") == "from-env"
+        assert scalar(conn, "show work_mem") == "3131kB"
+        assert conn.encoding == "LATIN1"
+        assert conn.get_parameter_status("TimeZone") == "Europe/Paris"
+        params = conn.get_dsn_parameters()
+        assert params["connect_timeout"] == "7", params
+        assert params["target_session_attrs"] == "read-write", params
+        conn.close()
+        # the conninfo string wins over the environment
+        conn = psycopg2.connect(f"application_name=explicit user={h.TRUST_USER}")
+        assert scalar(conn, "show application_name") == "explicit"
+        assert scalar(conn, "select current_user") == h.TRUST_USER
+        conn.close()
+    finally:
+        for k in env:
+            del os.environ[k]
+
+
 @check("connect-uri")
 def _():
     conn = connect(f"postgresql://{h.TRUST_USER}@{h.HOST}:{h.PORT}/postgres")
