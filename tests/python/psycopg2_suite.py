@@ -474,6 +474,35 @@ def error_messages():
         print(f"msg: {mask(text)}")
     assert failed == len(cases), f"{len(cases) - failed} connected"
 
+    # Asynchronous connections (PQconnectStart/PQconnectPoll) through host
+    # lists: the socket changes from one attempt to the next.
+    def connect_async(dsn):
+        conn = psycopg2.connect(dsn, async_=1)
+        while True:
+            state = conn.poll()
+            if state == ext.POLL_OK:
+                return conn
+            if state == ext.POLL_READ:
+                select.select([conn.fileno()], [], [], 10)
+            elif state == ext.POLL_WRITE:
+                select.select([], [conn.fileno()], [], 10)
+
+    user = f"dbname=postgres user={h.TRUST_USER}"
+    async_cases = [
+        (f"host={h.HOST},{h.HOST},{h.SOCKDIR} port=1,2,{h.PORT} {user}", True),
+        (f"host={h.HOST},{h.SOCKDIR} port={h.PORT} {user} target_session_attrs=read-only", False),
+        (f"host={h.HOST},{h.HOST} port=1,{h.PORT} {user} dbname=nosuchdb_py", False),
+    ]
+    for dsn, works in async_cases:
+        try:
+            conn = connect_async(dsn)
+            text = f"connected to {conn.info.port == h.PORT and '<port>'}"
+            conn.close()
+        except psycopg2.Error as ex:
+            text = f"{type(ex).__name__}: {ex}"
+        print(f"msg: async {mask(text.replace(h.SOCKDIR, '<sockdir>').replace(f'.s.PGSQL.{h.PORT}', '.s.PGSQL.<port>'))}")
+        assert text.startswith("connected") == works, text
+
 
 if not h.ALL_TLS:  # some cases need a server without TLS
     check("error-messages")(error_messages)
