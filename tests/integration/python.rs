@@ -471,3 +471,63 @@ fn psycopg3_runs_on_our_library_over_tls() {
     let checks = over_tls_checks(PSYCOPG3_CHECKS);
     assert_passed("psycopg 3 over TLS", &Lib::Ours, &stdout, &out, &checks);
 }
+
+// ------------------------------------------------ PostgreSQL 18, protocol 3.2
+
+/// Both suites on ours against the PostgreSQL 18 server with
+/// `PGMAXPROTOCOLVERSION=3.2`: protocol 3.2 and its long cancel keys (the
+/// old and the new cancel APIs, replication, pipelines...).
+fn run_against_pg18(
+    python: &Path,
+    suite: &str,
+    extra: &[(&str, &str)],
+) -> Option<(String, Output)> {
+    let pg18 = support::pg18::server()?;
+    let port = pg18.port.to_string();
+    let sockdir = pg18.socket_dir.to_string_lossy().into_owned();
+    let mut env = vec![
+        ("LIBPQRS_PY_PORT", port.as_str()),
+        ("LIBPQRS_PY_SOCKDIR", sockdir.as_str()),
+        ("LIBPQRS_PY_PROTOCOL", "30002"),
+        ("PGMAXPROTOCOLVERSION", "3.2"),
+    ];
+    env.extend_from_slice(extra);
+    Some(run_suite(python, suite, &Lib::Ours, &env))
+}
+
+#[test]
+fn psycopg2_runs_on_our_library_against_pg18_protocol_3_2() {
+    if !psycopg2_available() {
+        return;
+    }
+    let Some((stdout, out)) = run_against_pg18(Path::new(SYSTEM_PYTHON), "psycopg2_suite.py", &[])
+    else {
+        return;
+    };
+    assert_passed(
+        "psycopg2 on PostgreSQL 18",
+        &Lib::Ours,
+        &stdout,
+        &out,
+        PSYCOPG2_CHECKS,
+    );
+}
+
+#[test]
+fn psycopg3_runs_on_our_library_against_pg18_protocol_3_2() {
+    let Some(py) = psycopg3_python() else {
+        return;
+    };
+    let Some((stdout, out)) =
+        run_against_pg18(&py, "psycopg3_suite.py", &[("PSYCOPG_IMPL", "python")])
+    else {
+        return;
+    };
+    assert_passed(
+        "psycopg 3 on PostgreSQL 18",
+        &Lib::Ours,
+        &stdout,
+        &out,
+        PSYCOPG3_CHECKS,
+    );
+}

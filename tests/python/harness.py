@@ -12,6 +12,8 @@ them; see tests/python/README.md to run by hand):
   LIBPQRS_PY_CERT_USER, LIBPQRS_PY_CRL_EMPTY, LIBPQRS_PY_CRL_REVOKED
   LIBPQRS_PY_EXPECT_LIBPQ   the libpq.so.5 file that must be the one mapped
                             (compared after resolving symlinks)
+  LIBPQRS_PY_PROTOCOL       the full protocol version connections get
+                            (psycopg 3 suite; default 30000)
   LIBPQRS_PY_ALL_TLS=1      the main server is a TLS one and PGSSLMODE=require:
                             every TCP connection of the suite uses TLS (the
                             checks that need a server without TLS are left out)
