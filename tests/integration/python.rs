@@ -9,7 +9,8 @@
 //! libpq 18 (psycopg 3's features depend on `PQlibVersion()`; psycopg2's
 //! connection error texts must be libpq 18's). Both suites also run on ours
 //! against a TLS server with `PGSSLMODE=require`, so that every TCP
-//! connection goes through our TLS layer.
+//! connection goes through our TLS layer, and against the PostgreSQL 18
+//! server with protocol 3.2 (long cancel keys).
 //!
 //! psycopg2 needs `/usr/bin/python3` with python3-psycopg2; psycopg 3 a
 //! virtualenv made by scripts/python-venv.sh (`LIBPQRS_PY_VENV` overrides
