@@ -8,7 +8,8 @@
 # `cargo test`, e.g. `scripts/test.sh c_examples`.
 #
 # LIBPQRS_SKIP_ORACLE=1 skips fetching the libpq 18 oracle (tests that need it
-# are then skipped with a message, or fail when CI=true).
+# are then skipped with a message, or fail when CI=true). LIBPQRS_SKIP_PYTHON=1
+# likewise skips making the psycopg 3 virtualenv (PyPI).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -18,6 +19,11 @@ step() { printf '\n==> %s\n' "$*"; }
 if [ "${LIBPQRS_SKIP_ORACLE:-0}" != 1 ] && [ -x scripts/fetch-oracle.sh ]; then
     step "libpq 18 oracle (scripts/fetch-oracle.sh)"
     scripts/fetch-oracle.sh || echo "warning: could not fetch the libpq 18 oracle; differential tests will skip (or fail in CI)" >&2
+fi
+
+if [ "${LIBPQRS_SKIP_PYTHON:-0}" != 1 ] && [ -x scripts/python-venv.sh ]; then
+    step "psycopg 3 virtualenv (scripts/python-venv.sh)"
+    scripts/python-venv.sh || echo "warning: could not make the psycopg 3 virtualenv; its tests will skip (or fail in CI)" >&2
 fi
 
 step "cargo fmt --check"

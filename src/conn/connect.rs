@@ -413,7 +413,21 @@ impl Connection {
             return self.fail();
         };
         let mut buf = [0u8; 256];
-        match sock.read(&mut buf) {
+        // Over TLS the server ends the session (close_notify, then EOF): the
+        // session layer reports that as UnexpectedEof, which here is the
+        // expected answer, as in libpq (its read fails, the connection is
+        // dropped with SSL_shutdown, and PQcancelPoll sees no errno).
+        let got = match self.tls.as_mut() {
+            Some(tls) => match tls.read(sock, &mut buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    tls.close(sock);
+                    Ok(0)
+                }
+                other => other,
+            },
+            None => sock.read(&mut buf),
+        };
+        match got {
             Ok(0) => {
                 // The request was processed. libpq's read drops the socket.
                 self.drop_connection();

@@ -22,6 +22,7 @@ mod pipeline;
 mod print;
 mod protocol;
 mod psql;
+mod python;
 mod readme;
 mod replication;
 mod security;

@@ -10,7 +10,7 @@ use std::os::fd::{FromRawFd, OwnedFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::support::{server, MD5_USER, SCRAM_USER, TRUST_USER};
+use crate::support::{self, server, MD5_USER, SCRAM_USER, TRUST_USER};
 use crate::util::*;
 use pq::ffi::*;
 
@@ -463,9 +463,10 @@ fn reset_start_and_poll() {
     assert_eq!(bad.error(), "");
 }
 
-/// Waits until the backend runs a query (a cancel that arrives first is ignored).
-fn wait_running(c: &Conn) {
-    let helper = Conn::ok(&server().unix(TRUST_USER, ""));
+/// Waits until the backend runs a query (a cancel that arrives first is
+/// ignored), looking with a connection of `helper_info` (same server).
+fn wait_running(c: &Conn, helper_info: &str) {
+    let helper = Conn::ok(helper_info);
     // SAFETY: live handle.
     let pid = unsafe { PQbackendPID(c.0) };
     for _ in 0..1000 {
@@ -483,13 +484,22 @@ fn wait_running(c: &Conn) {
 #[test]
 fn cancel_api_on_a_running_query() {
     let s = server();
-    for info in [s.tcp(TRUST_USER, "sslmode=disable"), s.unix(TRUST_USER, "")] {
+    let mut targets = vec![
+        (s.tcp(TRUST_USER, "sslmode=disable"), s.unix(TRUST_USER, "")),
+        (s.unix(TRUST_USER, ""), s.unix(TRUST_USER, "")),
+    ];
+    // Over TLS the cancel connection uses TLS too, and the server ends that
+    // session (close_notify) as its answer: that is success, as in libpq 18.
+    if let Some(t) = support::tls_server(support::ServerCert::Main) {
+        targets.push((t.tcp(TRUST_USER, "sslmode=require"), t.unix(TRUST_USER, "")));
+    }
+    for (info, helper_info) in targets {
         let c = Conn::ok(&info);
         let q = cs("select pg_sleep(60)");
         // SAFETY: live handles throughout; the cancel connection is finished once.
         unsafe {
             assert_eq!(PQsendQuery(c.0, q.as_ptr()), 1);
-            wait_running(&c);
+            wait_running(&c, &helper_info);
             let cc = PQcancelCreate(c.0);
             assert_eq!(PQcancelStatus(cc), CONNECTION_ALLOCATED);
             assert_eq!(PQcancelSocket(cc), -1);
@@ -524,7 +534,7 @@ fn cancel_api_on_a_running_query() {
             assert_eq!(PQcancelStatus(cc), CONNECTION_ALLOCATED);
             assert_eq!(text(PQcancelErrorMessage(cc)).as_deref(), Some(""));
             assert_eq!(PQsendQuery(c.0, q.as_ptr()), 1);
-            wait_running(&c);
+            wait_running(&c, &helper_info);
             assert_eq!(PQcancelBlocking(cc), 1);
             assert_eq!(PQcancelStatus(cc), CONNECTION_OK);
             let r = Res(PQgetResult(c.0));

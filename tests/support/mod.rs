@@ -703,6 +703,7 @@ fn init_and_start(
          wal_level = logical\n\
          max_wal_senders = 10\n\
          max_replication_slots = 10\n\
+         max_prepared_transactions = 10\n\
          {extra_conf}",
         sock.display()
     );
