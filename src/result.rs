@@ -489,19 +489,32 @@ impl PgResult {
     }
 
     /// The index entry of a value, or a notice when out of range.
+    /// The value at (row, col): inlined into the accessors (PQgetvalue,
+    /// PQgetlength, PQgetisnull run for every value a program reads); the
+    /// out-of-range notice is out of line.
+    #[inline(always)]
     fn value(&self, row: i32, col: i32) -> Option<Value> {
+        if row < 0 || row >= self.ntuples() || col < 0 || col >= self.nfields() {
+            self.out_of_range(row, col);
+            return None;
+        }
+        self.values
+            .get(row as usize * self.fields.len() + col as usize)
+            .copied()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn out_of_range(&self, row: i32, col: i32) {
         if row < 0 || row >= self.ntuples() {
             self.notice(&msg::row_out_of_range(row, self.ntuples() - 1));
-            return None;
-        }
-        if col < 0 || col >= self.nfields() {
+        } else {
             self.notice(&msg::column_out_of_range(col, self.nfields() - 1));
-            return None;
         }
-        Some(self.values[row as usize * self.fields.len() + col as usize])
     }
 
     /// `PQgetvalue`: the value's NUL-terminated bytes; `""` for NULL.
+    #[inline]
     pub fn get_value(&self, row: i32, col: i32) -> Option<*const c_char> {
         let v = self.value(row, col)?;
         if v.len < 0 {
@@ -518,11 +531,13 @@ impl PgResult {
     }
 
     /// `PQgetlength`: 0 for NULL and out of range.
+    #[inline]
     pub fn get_length(&self, row: i32, col: i32) -> i32 {
         self.value(row, col).map_or(0, |v| v.len.max(0))
     }
 
     /// `PQgetisnull`: out of range counts as NULL, as in libpq.
+    #[inline]
     pub fn get_is_null(&self, row: i32, col: i32) -> bool {
         self.value(row, col).is_none_or(|v| v.len < 0)
     }
