@@ -318,7 +318,8 @@ def run_pgbench_once(r, lib, libdir, extra, t, prefix=()):
 
 
 def run_pgbench(r, w, extra):
-    t = 500 if r.a.quick else 5000
+    tpcb = "-S" not in extra
+    t = (100 if tpcb else 500) if r.a.quick else (1000 if tpcb else 5000)
     tcg = 100 if r.a.quick else 300
     log(f"== {w} (-c 4 -j 2 -t {t}; callgrind/strace -t {tcg})")
     per = {lib: {"wall": [], "cpu": [], "tps": []} for lib, _ in r.libs}
