@@ -73,7 +73,7 @@ SET password_encryption = 'scram-sha-256';
 CREATE ROLE bench_scram LOGIN PASSWORD 'bench-pw';
 CREATE TABLE bench_rows (i int4, t text, f float8, ts timestamp);
 INSERT INTO bench_rows
-  SELECT i, 'abcdefghij' || lpad((i * 7919 % 10000000000)::text, 10, '0'),
+  SELECT i, 'abcdefghij' || lpad((i::int8 * 7919 % 10000000000)::text, 10, '0'),
          i * 1.25, timestamp '2001-02-03 04:05:06' + i * interval '1 second'
   FROM generate_series(1, $ROWS) AS i;
 CREATE UNLOGGED TABLE bench_in (i int4, t text, f float8, ts timestamp);
