@@ -344,7 +344,7 @@ def run_pgbench(r, w, extra):
         run_pgbench_once(r, lib, libdir, extra, tcg, ["strace", "-f", "-c", "-o", f])
         with open(f) as fh:
             tot = [ln for ln in fh if ln.strip().endswith("total")]
-        calls = int(tot[-1].split()[2]) if tot else None
+        calls = int(tot[-1].split()[3]) if tot else None
         cg = r.callgrind(lib, libdir, w, 0, whole=True, cmd=pgbench_cmd(extra, tcg))
         res[lib]["instr"] = cg[0] / (4 * tcg)
         res[lib]["syscalls"] = calls / (4 * tcg) if calls else None

@@ -104,4 +104,4 @@ QARG=()
 [ "$QUICK" = 1 ] && QARG=(--quick)
 python3 benches/run.py --bench "$WORK/bench" --ours "$OURS_DIR" \
     --libpq15 "/usr/lib/$(uname -m)-linux-gnu" --libpq18 "$REPO/.cache/oracle/lib" \
-    --work "$WORK" --out benches "${QARG[@]}"
+    --work "$WORK" --out "${BENCH_OUT:-benches}" "${QARG[@]}"
