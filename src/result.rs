@@ -4,6 +4,8 @@
 //! A result is never changed after it is handed out.
 
 use std::ffi::{c_char, c_void, CStr, CString};
+use std::ops::Deref;
+use std::sync::Arc;
 
 use crate::ffi::events::Events;
 use crate::ffi::notice::NoticeHooks;
@@ -27,6 +29,76 @@ pub struct Field {
     pub format: i32,
 }
 
+/// A NUL-terminated text of a result (command tag, OID, error message):
+/// empty without an allocation (`CString::default()` allocates its NUL, three
+/// allocations per result).
+#[derive(Debug, Default, Clone)]
+struct Text(Option<CString>);
+
+impl Text {
+    fn new(c: CString) -> Self {
+        Text((!c.as_bytes().is_empty()).then_some(c))
+    }
+    fn as_c_str(&self) -> &CStr {
+        self.0.as_deref().unwrap_or(EMPTY)
+    }
+    fn as_bytes(&self) -> &[u8] {
+        self.as_c_str().to_bytes()
+    }
+    fn as_bytes_with_nul(&self) -> &[u8] {
+        self.as_c_str().to_bytes_with_nul()
+    }
+    fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
+        self.as_c_str().to_string_lossy()
+    }
+}
+
+/// The column descriptions, shared between results (each result of
+/// single-row or chunked mode and PQcopyResult's copies get the same
+/// ones instead of a copy with every name allocated again).
+#[derive(Debug, Default, Clone)]
+struct Columns {
+    shared: Option<Arc<[Field]>>,
+    /// The count, beside the pointer (read for every value accessed).
+    len: usize,
+}
+
+impl Columns {
+    fn new(shared: Arc<[Field]>) -> Self {
+        Columns {
+            len: shared.len(),
+            shared: (!shared.is_empty()).then_some(shared),
+        }
+    }
+    #[inline(always)]
+    fn len(&self) -> usize {
+        self.len
+    }
+}
+
+impl Deref for Columns {
+    type Target = [Field];
+    fn deref(&self) -> &[Field] {
+        self.shared.as_deref().unwrap_or(&[])
+    }
+}
+
+impl From<Vec<Field>> for Columns {
+    fn from(v: Vec<Field>) -> Self {
+        Columns::new(v.into())
+    }
+}
+
+/// The columns with the empty name for any that has none (libpq's
+/// PQsetResultAttrs gives a column without a name its `null_field`).
+fn named(fields: &[Field]) -> Vec<Field> {
+    let mut v = fields.to_vec();
+    for f in &mut v {
+        f.name.get_or_insert_with(CString::default);
+    }
+    v
+}
+
 /// Where a value lives: a block of the arena and an offset, or NULL (`len < 0`).
 #[derive(Debug, Clone, Copy)]
 struct Value {
@@ -47,7 +119,10 @@ struct Arena {
     blocks: Vec<Vec<u8>>,
 }
 
-const FIRST_BLOCK: usize = 8 * 1024;
+/// The first block: small enough for malloc's per-thread cache (a result of
+/// one row, e.g. each one of single-row mode, costs a cached malloc), then
+/// doubling up to MAX_BLOCK.
+const FIRST_BLOCK: usize = 1024;
 const MAX_BLOCK: usize = 1024 * 1024;
 
 impl Arena {
@@ -87,14 +162,14 @@ pub struct PgResult {
     /// PQresultStatus reports it as given, as libpq does (`status` is then
     /// PGRES_BAD_RESPONSE, so no error logic applies to it).
     foreign_status: Option<u32>,
-    fields: Vec<Field>,
+    fields: Columns,
     values: Vec<Value>,
     ntuples: usize,
     arena: Arena,
     binary: bool,
-    cmd_status: CString,
-    oid_status: CString,
-    error_message: CString,
+    cmd_status: Text,
+    oid_status: Text,
+    error_message: Text,
     error_fields: Vec<(u8, CString)>,
     /// The statement an error position refers to (libpq's errQuery).
     error_query: Option<Box<[u8]>>,
@@ -116,14 +191,14 @@ impl PgResult {
         PgResult {
             status,
             foreign_status: None,
-            fields: Vec::new(),
+            fields: Columns::default(),
             values: Vec::new(),
             ntuples: 0,
             arena: Arena::default(),
             binary: false,
-            cmd_status: CString::default(),
-            oid_status: CString::default(),
-            error_message: CString::default(),
+            cmd_status: Text::default(),
+            oid_status: Text::default(),
+            error_message: Text::default(),
             error_fields: Vec::new(),
             error_query: None,
             param_types: Vec::new(),
@@ -157,13 +232,14 @@ impl PgResult {
                 type_mod: 0,
                 format: format as i32,
             })
-            .collect();
+            .collect::<Vec<_>>()
+            .into();
     }
 
     /// Columns from a RowDescription.
     pub fn set_fields(&mut self, fields: &[FieldDescription<'_>]) {
         self.binary = !fields.is_empty();
-        self.fields = fields
+        let columns = fields
             .iter()
             .map(|f| {
                 if f.format != 1 {
@@ -179,7 +255,8 @@ impl PgResult {
                     format: f.format as i32,
                 }
             })
-            .collect();
+            .collect::<Arc<[Field]>>();
+        self.fields = Columns::new(columns);
     }
 
     /// Adds one DataRow body. On a malformed row nothing is added and libpq's
@@ -240,18 +317,18 @@ impl PgResult {
     /// `PQsetResultAttrs`: false when the result already has columns; no
     /// columns given is a successful no-op.
     pub fn set_attrs(&mut self, attrs: &[Field]) -> bool {
+        self.set_columns(Columns::from(named(attrs)))
+    }
+
+    fn set_columns(&mut self, columns: Columns) -> bool {
         if !self.fields.is_empty() {
             return false;
         }
-        if attrs.is_empty() {
+        if columns.is_empty() {
             return true;
         }
-        self.fields = attrs.to_vec();
-        // A column given without a name gets the empty one (libpq's
-        // null_field), as libpq's PQsetResultAttrs does.
-        for f in &mut self.fields {
-            f.name.get_or_insert_with(CString::default);
-        }
+        self.fields = columns;
+        let attrs = &self.fields;
         self.binary = attrs.iter().all(|f| f.format != 0);
         // Rows made before there were columns (SELECT of no columns) get
         // NULLs, so every row has a value per column.
@@ -315,7 +392,13 @@ impl PgResult {
         );
         dest.set_command_tag(self.cmd_status.as_bytes());
         if flags & (PG_COPYRES_ATTRS | PG_COPYRES_TUPLES) != 0 {
-            dest.set_attrs(&self.fields);
+            // A COPY result's unnamed columns get names on the way, as
+            // PQsetResultAttrs gives them; otherwise the columns are shared.
+            if self.fields.iter().any(|f| f.name.is_none()) {
+                dest.set_columns(Columns::from(named(&self.fields)));
+            } else {
+                dest.set_columns(self.fields.clone());
+            }
         }
         if flags & PG_COPYRES_TUPLES != 0 {
             for row in 0..self.ntuples() {
@@ -373,7 +456,7 @@ impl PgResult {
 
     /// The command tag of CommandComplete.
     pub fn set_command_tag(&mut self, tag: &[u8]) {
-        self.cmd_status = cstring_lossless(tag);
+        self.cmd_status = Text::new(cstring_lossless(tag));
         let digits = tag
             .strip_prefix(b"INSERT ")
             .map(|rest| {
@@ -383,7 +466,7 @@ impl PgResult {
                     .min(23)
             })
             .unwrap_or(0);
-        self.oid_status = cstring_lossless(&tag[tag.len().min(7)..][..digits]);
+        self.oid_status = Text::new(cstring_lossless(&tag[tag.len().min(7)..][..digits]));
     }
 
     /// Error or notice fields as the server sent them.
@@ -408,7 +491,7 @@ impl PgResult {
     }
 
     pub fn set_error_message(&mut self, text: &[u8]) {
-        self.error_message = cstring_lossless(text);
+        self.error_message = Text::new(cstring_lossless(text));
     }
 
     // ---- accessors, with libpq's answers for out-of-range arguments ----
@@ -444,7 +527,7 @@ impl PgResult {
         self.client_encoding
     }
     pub fn error_message(&self) -> &CStr {
-        &self.error_message
+        self.error_message.as_c_str()
     }
     pub fn error_field(&self, code: u8) -> Option<&CStr> {
         self.error_fields
@@ -456,10 +539,10 @@ impl PgResult {
         self.error_fields.iter().map(|(c, v)| (*c, v.as_bytes()))
     }
     pub fn cmd_status(&self) -> &CStr {
-        &self.cmd_status
+        self.cmd_status.as_c_str()
     }
     pub fn oid_status(&self) -> &CStr {
-        &self.oid_status
+        self.oid_status.as_c_str()
     }
 
     /// `PQnparams`.
@@ -515,19 +598,32 @@ impl PgResult {
     }
 
     /// The index entry of a value, or a notice when out of range.
+    /// The value at (row, col): inlined into the accessors (PQgetvalue,
+    /// PQgetlength, PQgetisnull run for every value a program reads); the
+    /// out-of-range notice is out of line.
+    #[inline(always)]
     fn value(&self, row: i32, col: i32) -> Option<Value> {
+        if row < 0 || row >= self.ntuples() || col < 0 || col >= self.nfields() {
+            self.out_of_range(row, col);
+            return None;
+        }
+        self.values
+            .get(row as usize * self.fields.len() + col as usize)
+            .copied()
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn out_of_range(&self, row: i32, col: i32) {
         if row < 0 || row >= self.ntuples() {
             self.notice(&msg::row_out_of_range(row, self.ntuples() - 1));
-            return None;
-        }
-        if col < 0 || col >= self.nfields() {
+        } else {
             self.notice(&msg::column_out_of_range(col, self.nfields() - 1));
-            return None;
         }
-        Some(self.values[row as usize * self.fields.len() + col as usize])
     }
 
     /// `PQgetvalue`: the value's NUL-terminated bytes; `""` for NULL.
+    #[inline]
     pub fn get_value(&self, row: i32, col: i32) -> Option<*const c_char> {
         let v = self.value(row, col)?;
         if v.len < 0 {
@@ -544,11 +640,13 @@ impl PgResult {
     }
 
     /// `PQgetlength`: 0 for NULL and out of range.
+    #[inline]
     pub fn get_length(&self, row: i32, col: i32) -> i32 {
         self.value(row, col).map_or(0, |v| v.len.max(0))
     }
 
     /// `PQgetisnull`: out of range counts as NULL, as in libpq.
+    #[inline]
     pub fn get_is_null(&self, row: i32, col: i32) -> bool {
         self.value(row, col).is_none_or(|v| v.len < 0)
     }
@@ -656,7 +754,7 @@ impl PgResult {
             + self.allocations.iter().map(|(_, n)| n).sum::<usize>()
             + self.events.memory_size()
             + self.values.capacity() * std::mem::size_of::<Value>()
-            + self.fields.capacity() * std::mem::size_of::<Field>()
+            + self.fields.len() * std::mem::size_of::<Field>()
     }
 
     /// A notice made by the library (libpq's `pqInternalNotice`).

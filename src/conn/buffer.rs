@@ -78,11 +78,14 @@ struct TraceState {
 
 type SharedTrace = Rc<RefCell<TraceState>>;
 
-/// Bytes read from the server and not yet parsed: `data[start..]`.
+/// Bytes read from the server and not yet parsed: `data[start..end]`.
+/// `data[end..]` is room for the next read: zero-filled once when the
+/// buffer grows, not before every read (64 KiB of memset per round trip).
 #[derive(Debug, Default)]
 pub struct InputBuffer {
     data: Vec<u8>,
     start: usize,
+    end: usize,
     trace: SharedTrace,
 }
 
@@ -91,7 +94,7 @@ const READ_CHUNK: usize = 64 * 1024;
 
 impl InputBuffer {
     pub fn unread(&self) -> &[u8] {
-        &self.data[self.start..]
+        &self.data[self.start..self.end]
     }
     /// Drops the first `n` unread bytes: one whole message the engine has
     /// processed (traced when tracing is on, as libpq's pqParseDone).
@@ -112,22 +115,30 @@ impl InputBuffer {
     /// libpq gives up on rather than processes).
     pub fn skip(&mut self, n: usize) {
         self.start += n;
-        if self.start == self.data.len() {
-            self.data.clear();
+        if self.start == self.end {
             self.start = 0;
-            if self.data.capacity() > 4 * READ_CHUNK {
+            self.end = 0;
+            if self.data.len() > 4 * READ_CHUNK {
+                self.data.truncate(READ_CHUNK);
                 self.data.shrink_to(READ_CHUNK);
             }
         }
     }
     pub fn clear(&mut self) {
-        self.data.clear();
         self.start = 0;
+        self.end = 0;
+    }
+    /// Appends bytes as if read from the socket.
+    #[cfg(test)]
+    fn arrive(&mut self, bytes: &[u8]) {
+        self.reserve(bytes.len());
+        self.data[self.end..self.end + bytes.len()].copy_from_slice(bytes);
+        self.end += bytes.len();
     }
     /// Drops the one-byte answer to an encryption request (`what`:
     /// SSLResponse or GSSENCResponse), traced as libpq traces it.
     pub fn consume_char_response(&mut self, what: &str) {
-        if let Some(&byte) = self.data.get(self.start) {
+        if let Some(&byte) = self.unread().first() {
             if let Some(tracer) = self.trace.borrow_mut().tracer.as_mut() {
                 tracer.char_response(what, byte);
             }
@@ -144,7 +155,7 @@ impl InputBuffer {
         let Some(tracer) = tracer.as_mut() else {
             return;
         };
-        let Some(message) = self.data.get(self.start..self.start + n) else {
+        let Some(message) = self.unread().get(..n) else {
             return;
         };
         if message_len(message) != Some(n) {
@@ -156,15 +167,29 @@ impl InputBuffer {
             tracer.received(message);
         }
     }
-    /// Makes room for at least `want` more bytes (and a whole message of `need` bytes).
+    /// Makes room after the unread bytes for a read: for the rest of a whole
+    /// message of `need` bytes, and at least half a chunk.
     fn reserve(&mut self, need: usize) {
-        if self.start > 0 && (self.start >= self.data.len() / 2 || need > self.data.capacity()) {
-            self.data.drain(..self.start);
+        if self.start > 0 && (self.start >= self.end / 2 || need > self.data.len() - self.start) {
+            self.data.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
             self.start = 0;
         }
-        let unread = self.data.len() - self.start;
+        let unread = self.end - self.start;
         let want = need.saturating_sub(unread).max(READ_CHUNK / 2);
-        self.data.reserve(want);
+        if self.data.len() < self.end + want {
+            // Zero-filled once; the whole allocation, so later reads use it.
+            self.data.reserve(self.end + want - self.data.len());
+            self.data.resize(self.data.capacity(), 0);
+        }
+    }
+    /// The room for a read.
+    fn spare(&mut self) -> &mut [u8] {
+        &mut self.data[self.end..]
+    }
+    /// `n` bytes were read into [`InputBuffer::spare`].
+    fn filled(&mut self, n: usize) {
+        self.end += n;
     }
 }
 
@@ -298,20 +323,14 @@ impl Connection {
             return ReadOutcome::Failed;
         };
         self.input.reserve(need);
-        let buf = &mut self.input.data;
-        let len = buf.len();
-        // Read into the spare room, but zero-fill no more than one large chunk per call.
-        let spare = (buf.capacity() - len).min(need.max(READ_CHUNK));
-        buf.resize(len + spare, 0);
+        let buf = self.input.spare();
         let got = match self.tls.as_mut() {
-            Some(tls) => tls.read(sock, &mut buf[len..]),
-            None => sock.read(&mut buf[len..]),
+            Some(tls) => tls.read(sock, buf),
+            None => sock.read(buf),
         };
-        let n = match &got {
-            Ok(n) => *n,
-            Err(_) => 0,
-        };
-        buf.truncate(len + n);
+        if let Ok(n) = got {
+            self.input.filled(n);
+        }
         match got {
             Ok(0) => {
                 self.append_error(msg::SERVER_CLOSED);
@@ -514,7 +533,7 @@ mod tests {
 
     /// Bytes as if read from the server.
     fn arrive(c: &mut Connection, bytes: &[u8]) {
-        c.input.data.extend_from_slice(bytes);
+        c.input.arrive(bytes);
     }
 
     const READY: &[u8] = b"Z\0\0\0\x05I";

@@ -310,7 +310,7 @@ impl Connection {
     }
 
     fn finish_call(&mut self, len: i32, value: FastValue) -> FastCall {
-        let result = self.take_result();
+        let result = *self.take_result();
         FastCall { result, len, value }
     }
 }

@@ -118,10 +118,10 @@ pub struct Connection {
     pub(crate) xact_status: PGTransactionStatusType,
     pub(crate) async_status: AsyncStatus,
     /// The result being assembled or waiting to be collected.
-    pub(crate) result: Option<PgResult>,
+    pub(crate) result: Option<Box<PgResult>>,
     /// In a partial mode: the result the partial ones are cloned from
     /// (libpq's saved_result).
-    pub(crate) saved_result: Option<PgResult>,
+    pub(crate) saved_result: Option<Box<PgResult>>,
     /// Commands sent whose results are not all read, oldest first.
     pub(crate) cmd_queue: std::collections::VecDeque<Command>,
     pub(crate) pipeline: PGpipelineStatus,
@@ -405,8 +405,10 @@ impl Connection {
 
     /// A result as libpq's PQmakeEmptyPGresult(conn, status) makes it: the
     /// connection's hooks, encoding and a copy of its event procs.
-    pub(crate) fn new_result(&self, status: ExecStatusType) -> PgResult {
-        let mut res = PgResult::new(status, self.hooks, self.client_encoding);
+    pub(crate) fn new_result(&self, status: ExecStatusType) -> Box<PgResult> {
+        // Boxed from the start: the result is handed to C as this box, and
+        // moving the large struct by value cost several copies per result.
+        let mut res = Box::new(PgResult::new(status, self.hooks, self.client_encoding));
         if !self.events.is_empty() {
             res.set_events(self.events.for_result());
         }
@@ -415,6 +417,11 @@ impl Connection {
 
     /// `PQmakeEmptyPGresult` with a connection: error statuses carry its message.
     pub fn make_empty_result(&self, status: ExecStatusType) -> PgResult {
+        *self.make_empty_result_boxed(status)
+    }
+
+    /// [`Connection::make_empty_result`], boxed.
+    pub(crate) fn make_empty_result_boxed(&self, status: ExecStatusType) -> Box<PgResult> {
         let mut res = self.new_result(status);
         use ExecStatusType::*;
         if !matches!(
@@ -434,7 +441,7 @@ impl Connection {
     }
 
     /// Hands out the current result (or an error result), as libpq's pqPrepareAsyncResult.
-    pub(crate) fn take_result(&mut self) -> PgResult {
+    pub(crate) fn take_result(&mut self) -> Box<PgResult> {
         let res = match self.result.take() {
             Some(res) => {
                 if res.status() == ExecStatusType::PGRES_FATAL_ERROR {

@@ -27,7 +27,7 @@ impl Connection {
     /// is done. The result is boxed at its final address before the event
     /// procs hear of it (PGEVT_RESULTCREATE), as they may keep the pointer.
     pub fn get_result(&mut self) -> Option<Box<PgResult>> {
-        let mut res = Box::new(self.next_result()?);
+        let mut res = self.next_result()?;
         if !res.events().is_empty() {
             // A proc that fails only misses its RESULTDESTROY, as in libpq.
             crate::ffi::events::fire_result_create(self, &mut res);
@@ -35,7 +35,7 @@ impl Connection {
         Some(res)
     }
 
-    fn next_result(&mut self) -> Option<PgResult> {
+    fn next_result(&mut self) -> Option<Box<PgResult>> {
         self.parse_input();
         while self.async_status == AsyncStatus::Busy {
             // Send what is still queued (the server may be waiting for it),
@@ -98,7 +98,7 @@ impl Connection {
 
     /// The COPY result: the one CopyInResponse/CopyOutResponse made, or a
     /// fresh one; an error result when the connection is gone.
-    fn copy_result(&mut self, status: ExecStatusType) -> PgResult {
+    fn copy_result(&mut self, status: ExecStatusType) -> Box<PgResult> {
         if self.status != ConnStatusType::CONNECTION_OK {
             self.save_error_result();
             self.async_status = AsyncStatus::Idle;
@@ -108,7 +108,7 @@ impl Connection {
             Some(res) if res.status() == status => res,
             other => {
                 self.result = other;
-                self.make_empty_result(status)
+                self.make_empty_result_boxed(status)
             }
         }
     }
@@ -155,7 +155,7 @@ impl Connection {
             // The server skips it until the Sync: say so without waiting.
             // (Made as PQmakeEmptyPGresult makes it: with the connection's
             // error text, just cleared.)
-            self.result = Some(self.make_empty_result(PGRES_PIPELINE_ABORTED));
+            self.result = Some(self.make_empty_result_boxed(PGRES_PIPELINE_ABORTED));
             self.async_status = AsyncStatus::Ready;
         } else {
             self.async_status = AsyncStatus::Busy;
@@ -336,7 +336,7 @@ impl Connection {
                     // PQmakeEmptyPGresult, it carries the connection's error
                     // text (not an error status there), e.g. of a call
                     // refused before the pipeline's first command.
-                    self.result = Some(self.make_empty_result(PGRES_PIPELINE_SYNC));
+                    self.result = Some(self.make_empty_result_boxed(PGRES_PIPELINE_SYNC));
                     self.pipeline = PQ_PIPELINE_ON;
                     self.async_status = AsyncStatus::Ready;
                 } else {
@@ -511,7 +511,7 @@ impl Connection {
                 PGRES_TUPLES_CHUNK
             });
             self.saved_result = base;
-            self.result = Some(partial);
+            self.result = Some(Box::new(partial));
         }
         let body = &self.input.unread()[5..5 + len];
         let outcome = self.result.as_mut().map(|res| res.add_row(body));

@@ -5,6 +5,7 @@
 mod support;
 
 mod abi;
+mod bench_harness;
 mod c_examples;
 mod cancel;
 mod clients;
