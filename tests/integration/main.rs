@@ -17,6 +17,7 @@ mod extended;
 mod fake_server;
 mod lobj;
 mod nonblocking;
+mod oauth;
 mod password;
 mod pipeline;
 mod print;
