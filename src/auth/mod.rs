@@ -8,6 +8,7 @@
 
 pub mod base64;
 pub mod md5;
+pub mod oauth;
 pub mod saslprep;
 pub mod scram;
 

@@ -28,8 +28,8 @@ use crate::messages::auth as msg;
 pub const SCRAM_SHA_256: &str = "SCRAM-SHA-256";
 /// `SCRAM_SHA_256_PLUS_NAME`.
 pub const SCRAM_SHA_256_PLUS: &str = "SCRAM-SHA-256-PLUS";
-/// `OAUTHBEARER_NAME`: recognised in the list, not supported by us yet.
-pub const OAUTHBEARER: &str = "OAUTHBEARER";
+/// `OAUTHBEARER_NAME` (the mechanism is in `auth::oauth`).
+pub const OAUTHBEARER: &str = super::oauth::OAUTHBEARER;
 
 /// `SCRAM_SHA_256_KEY_LEN`.
 pub const SCRAM_KEY_LEN: usize = 32;
@@ -113,9 +113,8 @@ pub fn choose_mechanism(list: &[&str]) -> Result<&'static str, String> {
 }
 
 /// `pg_SASL_init`'s choice of mechanism. -PLUS wins when TLS is in use and
-/// channel binding is not disabled; SCRAM-SHA-256 otherwise. OAUTHBEARER is
-/// skipped: we do not implement it, so a server offering only that gets
-/// "none of the server's SASL authentication mechanisms are supported".
+/// channel binding is not disabled; otherwise SCRAM-SHA-256 or OAUTHBEARER,
+/// whichever the server lists first.
 /// The `require_auth` check (`authentication method requirement ...`) stays
 /// with the connection, which knows the allowed set.
 pub fn select_mechanism<S: AsRef<[u8]>>(
@@ -139,6 +138,8 @@ pub fn select_mechanism<S: AsRef<[u8]>>(
             }
         } else if name == SCRAM_SHA_256.as_bytes() && selected.is_none() {
             selected = Some(SCRAM_SHA_256);
+        } else if name == OAUTHBEARER.as_bytes() && selected.is_none() {
+            selected = Some(OAUTHBEARER);
         }
     }
     selected.ok_or_else(|| msg::NO_SASL_MECHANISM_SUPPORTED.to_string())
@@ -946,9 +947,14 @@ mod tests {
             choose_mechanism(&[]),
             Err("none of the server's SASL authentication mechanisms are supported\n".into())
         );
+        assert_eq!(choose_mechanism(&["OAUTHBEARER"]), Ok(OAUTHBEARER));
         assert_eq!(
-            choose_mechanism(&["OAUTHBEARER"]),
-            Err("none of the server's SASL authentication mechanisms are supported\n".into())
+            choose_mechanism(&["OAUTHBEARER", "SCRAM-SHA-256"]),
+            Ok(OAUTHBEARER)
+        );
+        assert_eq!(
+            choose_mechanism(&["SCRAM-SHA-256", "OAUTHBEARER"]),
+            Ok(SCRAM_SHA_256)
         );
         let both = ["SCRAM-SHA-256-PLUS", "SCRAM-SHA-256"];
         assert_eq!(

@@ -30,9 +30,11 @@ use std::time::{Duration, Instant};
 use super::buffer::ReadOutcome;
 use super::{AsyncStatus, Connection};
 use crate::auth::md5;
+use crate::auth::oauth;
 use crate::auth::scram::{self, ChannelBinding, ChannelBindingMode, ScramClient};
 use crate::conninfo::{self, TargetError, TargetKind, TargetSessionAttrs};
 use crate::ffi::types::{ConnStatusType, ExecStatusType};
+use crate::messages::auth as msg_auth;
 use crate::messages::conn as msg;
 use crate::net::{self, Address, ConnectStart, Resolution, Socket, TcpSettings};
 use crate::protocol::{backend, frontend};
@@ -99,6 +101,18 @@ pub struct ConnectState {
     /// The next attempt reconnects to the same address with another
     /// encryption method (libpq's need_new_connection).
     pub(crate) retry_same_address: bool,
+    /// The OAUTHBEARER exchange of this attempt (libpq's sasl_state).
+    oauth: Option<oauth::Step>,
+    /// The application's async token flow (libpq's async_auth); dropping
+    /// it runs its cleanup callback.
+    pub(crate) oauth_flow: Option<crate::ffi::oauth::AsyncFlow>,
+    /// The SASL message that started the async flow, handled again when
+    /// the flow is done.
+    oauth_pending: Option<(u32, Vec<u8>)>,
+    /// The exchange asked for the async flow (SASL_ASYNC).
+    oauth_go_async: bool,
+    /// The exchange has a token for a new connection (oauth_want_retry).
+    oauth_want_retry: bool,
 }
 
 impl ConnectState {
@@ -320,7 +334,8 @@ impl Connection {
                 CONNECTION_STARTED
                 | CONNECTION_MADE
                 | CONNECTION_CHECK_TARGET
-                | CONNECTION_SSL_STARTUP => {}
+                | CONNECTION_SSL_STARTUP
+                | CONNECTION_AUTHENTICATING => {}
                 _ => {
                     self.append_error(msg::INVALID_CONNECTION_STATE);
                     return self.fail();
@@ -362,6 +377,7 @@ impl Connection {
                     Some(self.cancel_response())
                 }
                 CONNECTION_AWAITING_RESPONSE => self.step_authenticate(),
+                CONNECTION_AUTHENTICATING => self.step_async_auth(),
                 CONNECTION_AUTH_OK => self.step_read_session(),
                 CONNECTION_CHECK_TARGET => self.step_check_target(),
                 CONNECTION_OK => Some(PollStatus::Ok),
@@ -459,6 +475,10 @@ impl Connection {
         self.connect.packet_queued = false;
         self.connect.flushing = false;
         self.connect.scram = None;
+        self.connect.oauth = None;
+        self.connect.oauth_pending = None;
+        self.connect.oauth_go_async = false;
+        self.connect.oauth_want_retry = false;
         self.connect.client_finished_auth = false;
         self.connect.pversion_negotiated = false;
         self.lobj_funcs = None;
@@ -843,14 +863,27 @@ impl Connection {
                 self.auth_req_received = true;
                 let mut r = backend::Reader::new(&body);
                 let code = r.i32().unwrap_or(-1) as u32;
+                let data = r.rest();
                 if let Err(text) = self
                     .check_required_auth(code)
-                    .and_then(|()| self.handle_auth_request(code, r.rest()))
+                    .and_then(|()| self.handle_auth_request(code, data))
                 {
-                    self.append_error(&text);
-                    return Some(self.fail());
+                    return self.auth_failed(&text);
+                }
+                if std::mem::take(&mut self.connect.oauth_go_async) {
+                    // As libpq: the message is handled again once the
+                    // application's flow is done; meanwhile PQsocket is
+                    // its altsock.
+                    self.connect.oauth_pending = Some((code, data.to_vec()));
+                    if self.flush_nonblocking().is_err() {
+                        return Some(self.fail());
+                    }
+                    self.status = CONNECTION_AUTHENTICATING;
+                    return None;
                 }
                 if code == 0 {
+                    // pqClearOAuthToken: the token is not kept once used.
+                    self.oauth.clear_token();
                     if let Err(text) = self.check_client_cert_mode() {
                         self.append_error(&text);
                         return Some(self.fail());
@@ -869,6 +902,150 @@ impl Connection {
                 }
             }
         }
+    }
+
+    /// An authentication request could not be answered: `text` joins the
+    /// error; the connection fails, unless OAUTHBEARER has a token and
+    /// wants a new connection for it (libpq's oauth_want_retry).
+    fn auth_failed(&mut self, text: &str) -> Option<PollStatus> {
+        self.append_error(text);
+        if self.connect.oauth.is_some() {
+            // What the exchange wrote (its dummy response) still goes out,
+            // as libpq's pqPacketSend does.
+            let _ = self.flush_nonblocking();
+        }
+        if std::mem::take(&mut self.connect.oauth_want_retry) {
+            self.retry_with_new_connection();
+            return None;
+        }
+        Some(self.fail())
+    }
+
+    /// CONNECTION_AUTHENTICATING: the application's async OAuth flow
+    /// (libpq's async_auth and cleanup_async_auth).
+    fn step_async_auth(&mut self) -> Option<PollStatus> {
+        let Some(mut flow) = self.connect.oauth_flow.take() else {
+            self.append_error(msg::ASYNC_AUTH_NO_HANDLER);
+            return Some(self.fail());
+        };
+        match flow.poll() {
+            Err(text) => {
+                // The flow is cleaned up with the connection, as in libpq.
+                self.connect.oauth_flow = Some(flow);
+                self.append_error(text);
+                Some(self.fail())
+            }
+            Ok(crate::ffi::oauth::FlowPoll::Pending(read)) => {
+                self.connect.oauth_flow = Some(flow);
+                Some(if read {
+                    PollStatus::Reading
+                } else {
+                    PollStatus::Writing
+                })
+            }
+            Ok(crate::ffi::oauth::FlowPoll::Done(token)) => {
+                self.oauth.set_token(token);
+                drop(flow);
+                self.status = CONNECTION_AWAITING_RESPONSE;
+                let (code, data) = self
+                    .connect
+                    .oauth_pending
+                    .take()
+                    .unwrap_or((11, Vec::new()));
+                match self
+                    .check_required_auth(code)
+                    .and_then(|()| self.handle_auth_request(code, &data))
+                {
+                    Err(text) => self.auth_failed(&text),
+                    Ok(()) => None,
+                }
+            }
+        }
+    }
+
+    /// The OAUTHBEARER initial response (oauth_exchange in FE_OAUTH_INIT).
+    fn oauth_init(&mut self) -> Result<(), String> {
+        let issuer = self.options.get("oauth_issuer").map(str::to_string);
+        let client_id = self.options.get("oauth_client_id").map(str::to_string);
+        self.oauth.setup(issuer.as_deref(), client_id.as_deref())?;
+        let mut discover = false;
+        if self.oauth.token().is_none() {
+            if self.oauth.discovery_uri.is_some() {
+                self.oauth_request_token()?;
+                discover = self.oauth.token().is_none();
+            } else {
+                discover = true;
+            }
+        }
+        let token = if discover { None } else { self.oauth.token() };
+        let first = oauth::client_initial_response(token);
+        frontend::sasl_initial_response(&mut self.output, oauth::OAUTHBEARER, &first);
+        self.connect.oauth = Some(oauth::Step::BearerSent);
+        if self.oauth.token().is_some() {
+            self.connect.client_finished_auth = true;
+        }
+        Ok(())
+    }
+
+    /// The application's hook asked for a token (setup_token_request).
+    fn oauth_request_token(&mut self) -> Result<(), String> {
+        use crate::ffi::oauth::TokenRequest;
+        let uri = self.oauth.discovery_uri.clone().unwrap_or_default();
+        let scope = self.options.get("oauth_scope").map(str::to_string);
+        match crate::ffi::oauth::request_token(self, &uri, scope.as_deref()) {
+            TokenRequest::Token(t) => self.oauth.set_token(t),
+            TokenRequest::Async(flow) => self.connect.oauth_flow = Some(flow),
+            TokenRequest::Failed(text) => return Err(text.into()),
+        }
+        Ok(())
+    }
+
+    /// AuthenticationSASLContinue / Final during OAUTHBEARER.
+    fn oauth_continue(&mut self, step: oauth::Step, data: &[u8], last: bool) -> Result<(), String> {
+        use oauth::Step;
+        match step {
+            Step::Init | Step::BearerSent if last => Err(msg_auth::OAUTH_UNEXPECTED_FINAL.into()),
+            Step::Init | Step::BearerSent => {
+                frontend::sasl_response(&mut self.output, oauth::KVSEP);
+                let mut scope = None;
+                let checked = self.oauth.handle_server_error(data, &mut scope);
+                if let Some(scope) = scope {
+                    if self.options.get("oauth_scope").is_none() {
+                        self.options.set("oauth_scope", Some(scope));
+                    }
+                }
+                checked?;
+                if self.oauth.token().is_some() {
+                    self.connect.oauth = Some(Step::ServerError);
+                    return Ok(());
+                }
+                if self.connect.oauth_flow.is_none() {
+                    if self.oauth.discovery_uri.is_none() {
+                        return Err(msg_auth::OAUTH_NO_DISCOVERY.into());
+                    }
+                    self.oauth_request_token()?;
+                    if self.oauth.token().is_some() {
+                        return Err(self.oauth_reconnect());
+                    }
+                }
+                self.connect.oauth = Some(Step::RequestingToken);
+                self.connect.oauth_go_async = true;
+                Ok(())
+            }
+            Step::RequestingToken => {
+                if self.oauth.token().is_none() {
+                    return Err(msg_auth::OAUTH_NO_TOKEN_SET.into());
+                }
+                Err(self.oauth_reconnect())
+            }
+            Step::ServerError => Err(msg_auth::OAUTH_DATA_AFTER_ERROR.into()),
+        }
+    }
+
+    /// A token is at hand: this connection fails and a new one presents it.
+    fn oauth_reconnect(&mut self) -> String {
+        self.connect.oauth_want_retry = true;
+        msg_auth::OAUTH_RETRYING.into()
     }
 
     /// A NegotiateProtocolVersion of `total` bytes (libpq 18): the server
@@ -989,7 +1166,7 @@ impl Connection {
                 Ok(())
             }
             10 => {
-                if self.connect.scram.is_some() {
+                if self.connect.scram.is_some() || self.connect.oauth.is_some() {
                     return Err(msg::DUPLICATE_SASL.into());
                 }
                 let mut r = backend::Reader::new(data);
@@ -1008,6 +1185,20 @@ impl Connection {
                 };
                 let ssl_in_use = self.tls.is_some();
                 let mechanism = scram::select_mechanism(&list, ssl_in_use, mode)?;
+                if mechanism == oauth::OAUTHBEARER {
+                    if !self
+                        .plan
+                        .as_ref()
+                        .is_none_or(|p| p.require_auth.allow_oauth)
+                    {
+                        let value = self.options.get("require_auth").unwrap_or("");
+                        let reason = msg::auth_requested_mechanism(mechanism);
+                        return Err(msg::require_auth_failed(value, &reason));
+                    }
+                    scram::check_binding_offered(mechanism, mode)?;
+                    self.connect.oauth = Some(oauth::Step::Init);
+                    return self.oauth_init();
+                }
                 // As libpq: the password counts as needed once a SCRAM
                 // mechanism is chosen, before the checks on that choice.
                 self.password_needed = true;
@@ -1039,6 +1230,10 @@ impl Connection {
                 frontend::sasl_initial_response(&mut self.output, mechanism, &first);
                 self.connect.scram = Some(client);
                 Ok(())
+            }
+            11 | 12 if self.connect.oauth.is_some() => {
+                let step = self.connect.oauth.unwrap_or(oauth::Step::Init);
+                self.oauth_continue(step, data, code == 12)
             }
             11 | 12 => {
                 let Some(client) = self.connect.scram.as_mut() else {

@@ -98,6 +98,9 @@ pub struct Connection {
     pub(crate) error_result: bool,
 
     pub(crate) connect: connect::ConnectState,
+    /// OAuth issuer, discovery URI and bearer token: kept across attempts
+    /// and PQreset (the token only until it has been used).
+    pub(crate) oauth: crate::auth::oauth::Session,
     pub(crate) sock: Option<Socket>,
     /// The TLS session over `sock`, once negotiated.
     pub(crate) tls: Option<Box<crate::net::tls::TlsSession>>,
@@ -173,6 +176,7 @@ impl Connection {
             error_reported: 0,
             error_result: false,
             connect: connect::ConnectState::default(),
+            oauth: Default::default(),
             sock: None,
             tls: None,
             input,
@@ -287,6 +291,10 @@ impl Connection {
     /// PQsocket: the connection's socket, or while a host name is being
     /// looked up the descriptor that signals the answer.
     pub fn socket(&self) -> i32 {
+        // While the application's OAuth flow runs, its altsock (libpq 18).
+        if let Some(flow) = self.connect.oauth_flow.as_ref().filter(|f| f.altsock >= 0) {
+            return flow.altsock;
+        }
         match &self.sock {
             Some(s) => s.raw_fd(),
             None => self.connect.pending_fd().unwrap_or(-1),
@@ -478,6 +486,8 @@ impl Connection {
 
     /// Closes the socket and forgets buffered data.
     pub(crate) fn drop_connection(&mut self) {
+        // An async OAuth flow ends with the connection (its cleanup runs).
+        self.connect.oauth_flow = None;
         self.sock = None;
         self.tls = None;
         self.input.clear();
@@ -505,6 +515,7 @@ impl Connection {
             tls.close(sock);
         }
         self.drop_connection();
+        self.oauth.clear_token();
         self.status = ConnStatusType::CONNECTION_BAD;
         self.async_status = AsyncStatus::Idle;
         self.pipeline = PGpipelineStatus::PQ_PIPELINE_OFF;

@@ -125,7 +125,7 @@ impl Connection {
         }
     }
 
-    fn retry_with_new_connection(&mut self) {
+    pub(super) fn retry_with_new_connection(&mut self) {
         self.connect.retry_same_address = true;
         self.reset_for_new_attempt();
         self.status = CONNECTION_NEEDED;

@@ -26,6 +26,7 @@ pub mod misc;
 pub mod nonblocking;
 pub mod notice;
 pub mod notify;
+pub mod oauth;
 pub mod password;
 pub mod pipeline;
 pub mod print;

@@ -122,3 +122,105 @@ pub fn error_line(n: i32) -> String {
 pub fn could_not_determine_locale_encoding(ctype: &str, codeset: &str) -> String {
     format!("could not determine encoding for locale \"{ctype}\": codeset is \"{codeset}\"\n")
 }
+
+// ---- fe-auth-oauth.c (libpq 18, built without libcurl) ----
+pub const OAUTH_PARAMETERS_MISSING: &str =
+    "server requires OAuth authentication, but oauth_issuer and oauth_client_id are not both set\n";
+pub fn oauth_uri_must_use_https(uri: &str) -> String {
+    format!("OAuth discovery URI \"{uri}\" must use HTTPS\n")
+}
+pub fn oauth_uri_query_or_fragment(uri: &str) -> String {
+    format!("OAuth discovery URI \"{uri}\" must not contain query or fragment components\n")
+}
+pub fn oauth_uri_not_well_known(uri: &str) -> String {
+    format!("OAuth discovery URI \"{uri}\" is not a .well-known URI\n")
+}
+pub fn oauth_uri_unsupported_suffix(uri: &str) -> String {
+    format!("OAuth discovery URI \"{uri}\" uses an unsupported .well-known suffix\n")
+}
+pub fn oauth_uri_invalid_format(uri: &str) -> String {
+    format!("OAuth discovery URI \"{uri}\" uses an invalid format\n")
+}
+pub const OAUTH_ERROR_EMBEDDED_NUL: &str =
+    "server's error message contained an embedded NULL, and was discarded\n";
+pub const OAUTH_ERROR_NOT_UTF8: &str = "server's error response is not valid UTF-8\n";
+pub fn oauth_error_parse_failed(detail: &str) -> String {
+    format!("failed to parse server's error response: {detail}\n")
+}
+// The JSON callbacks' details (without the prefix above).
+pub fn oauth_json_field_not_string(field: &str) -> String {
+    format!("field \"{field}\" must be a string")
+}
+pub fn oauth_json_field_duplicated(field: &str) -> String {
+    format!("field \"{field}\" is duplicated")
+}
+pub const OAUTH_JSON_TOP_LEVEL_NOT_OBJECT: &str = "top-level element must be an object";
+pub const OAUTH_JSON_TOO_DEEP: &str = "JSON is too deeply nested";
+pub fn oauth_issuer_mismatch(uri: &str, issuer: &str, configured: &str) -> String {
+    format!(
+        "server's discovery document at {uri} (issuer \"{issuer}\") is incompatible with oauth_issuer ({configured})\n"
+    )
+}
+pub fn oauth_discovery_moved(uri: &str, previous: &str) -> String {
+    format!("server's discovery document has moved to {uri} (previous location was {previous})\n")
+}
+pub const OAUTH_ERROR_NO_STATUS: &str = "server sent error response without a status\n";
+pub fn oauth_token_rejected(status: &str) -> String {
+    format!("server rejected OAuth bearer token: {status}\n")
+}
+pub const OAUTH_USER_FLOW_NOTHING: &str =
+    "user-defined OAuth flow provided neither a token nor an async callback\n";
+pub const OAUTH_USER_FLOW_FAILED: &str = "user-defined OAuth flow failed\n";
+pub const OAUTH_USER_FLOW_NO_TOKEN: &str = "user-defined OAuth flow did not provide a token\n";
+pub const OAUTH_USER_FLOW_NO_SOCKET: &str =
+    "user-defined OAuth flow did not provide a socket for polling\n";
+/// libpq 18 built without libcurl: the device flow (libpq-oauth) is absent.
+pub const OAUTH_NO_FLOWS: &str =
+    "no OAuth flows are available (try installing the libpq-oauth package)\n";
+pub const OAUTH_UNEXPECTED_FINAL: &str = "server sent unexpected additional OAuth data\n";
+pub const OAUTH_NO_DISCOVERY: &str =
+    "server requires OAuth authentication, but no discovery metadata was provided\n";
+pub const OAUTH_NO_TOKEN_SET: &str = "internal error: OAuth flow did not set a token\n";
+pub const OAUTH_DATA_AFTER_ERROR: &str = "server sent additional OAuth data after error\n";
+pub const OAUTH_RETRYING: &str = "retrying connection with new bearer token\n";
+
+// ---- common/jsonapi.c json_errdetail (the cases our parser reports) ----
+pub const JSON_EXPECTED_MORE: &str = "The input string ended unexpectedly.";
+pub fn json_escaping_invalid(token: &str) -> String {
+    format!("Escape sequence \"{token}\" is invalid.")
+}
+pub fn json_escaping_required(c: u8) -> String {
+    format!("Character with value 0x{c:02x} must be escaped.")
+}
+pub fn json_expected_array_first(token: &str) -> String {
+    format!("Expected array element or \"]\", but found \"{token}\".")
+}
+pub fn json_expected_array_next(token: &str) -> String {
+    format!("Expected \",\" or \"]\", but found \"{token}\".")
+}
+pub fn json_expected_colon(token: &str) -> String {
+    format!("Expected \":\", but found \"{token}\".")
+}
+pub fn json_expected_json(token: &str) -> String {
+    format!("Expected JSON value, but found \"{token}\".")
+}
+pub fn json_expected_object_first(token: &str) -> String {
+    format!("Expected string or \"}}\", but found \"{token}\".")
+}
+pub fn json_expected_object_next(token: &str) -> String {
+    format!("Expected \",\" or \"}}\", but found \"{token}\".")
+}
+pub fn json_expected_string(token: &str) -> String {
+    format!("Expected string, but found \"{token}\".")
+}
+pub fn json_invalid_token(token: &str) -> String {
+    format!("Token \"{token}\" is invalid.")
+}
+pub fn json_expected_end(token: &str) -> String {
+    format!("Expected end of input, but found \"{token}\".")
+}
+pub const JSON_UNICODE_CODE_POINT_ZERO: &str = "\\u0000 cannot be converted to text.";
+pub const JSON_UNICODE_ESCAPE_FORMAT: &str = "\"\\u\" must be followed by four hexadecimal digits.";
+pub const JSON_UNICODE_HIGH_SURROGATE: &str =
+    "Unicode high surrogate must not follow a high surrogate.";
+pub const JSON_UNICODE_LOW_SURROGATE: &str = "Unicode low surrogate must follow a high surrogate.";

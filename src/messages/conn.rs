@@ -228,3 +228,5 @@ pub const CANCEL_ALREADY_SENT: &str = "cancel request is already being sent on t
 pub const CANCEL_UNEXPECTED_RESPONSE: &str = "received unexpected response from server\n";
 /// tls-server-end-point binding needs a hash of the server certificate.
 pub const NO_CERT_HASH: &str = "could not determine server certificate signature algorithm\n";
+/// PQconnectPoll in CONNECTION_AUTHENTICATING without a flow to drive.
+pub const ASYNC_AUTH_NO_HANDLER: &str = "internal error: async authentication has no handler\n";

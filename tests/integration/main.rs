@@ -18,6 +18,7 @@ mod extended;
 mod fake_server;
 mod lobj;
 mod nonblocking;
+mod oauth;
 mod password;
 mod pipeline;
 mod print;
