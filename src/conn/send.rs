@@ -63,10 +63,10 @@ impl Connection {
     /// Records a command whose messages are in the output buffer (libpq's
     /// pqAppendCmdQueueEntry).
     fn append_command(&mut self, class: QueryClass, query: &[u8]) {
-        self.cmd_queue.push_back(Command {
-            class,
-            query: query.to_vec(),
-        });
+        let mut buf = self.spare_queries.pop().unwrap_or_default();
+        buf.clear();
+        buf.extend_from_slice(query);
+        self.cmd_queue.push_back(Command { class, query: buf });
         match self.pipeline {
             PQ_PIPELINE_OFF | PQ_PIPELINE_ON => {
                 // A result waiting to be collected stays ready.
