@@ -598,7 +598,7 @@ mod tests {
                 format: 0,
             })
             .collect();
-        r.set_fields(&descs);
+        r.set_fields(descs.iter().copied());
         for values in rows {
             let mut b = (values.len() as i16).to_be_bytes().to_vec();
             for v in values.iter() {

@@ -20,7 +20,7 @@ use crate::protocol::backend::{FieldDescription, Reader};
 pub struct Field {
     /// None only for the columns of a COPY result (libpq leaves their
     /// names NULL; PQfname returns NULL).
-    pub name: Option<CString>,
+    pub name: Option<Text>,
     pub table_oid: u32,
     pub column: i32,
     pub type_oid: u32,
@@ -29,18 +29,65 @@ pub struct Field {
     pub format: i32,
 }
 
-/// A NUL-terminated text of a result (command tag, OID, error message):
-/// empty without an allocation (`CString::default()` allocates its NUL, three
-/// allocations per result).
-#[derive(Debug, Default, Clone)]
-struct Text(Option<CString>);
+/// A NUL-terminated text of a result (command tag, OID, column name, error
+/// field), kept inline when short, so the common ones cost no allocation
+/// (libpq keeps them in the result's own blocks, pqResultStrdup); a longer
+/// one is on the heap. Built from bytes up to their first NUL.
+#[derive(Clone)]
+pub struct Text(TextRepr);
+
+/// Bytes kept inline, with the NUL: command tags ("SELECT 1000000",
+/// "INSERT 0 12"), OIDs and most column names fit.
+const INLINE_TEXT: usize = 32;
+
+#[derive(Clone)]
+enum TextRepr {
+    /// `len` bytes then a NUL.
+    Inline {
+        len: u8,
+        buf: [u8; INLINE_TEXT],
+    },
+    Heap(CString),
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text(TextRepr::Inline {
+            len: 0,
+            buf: [0; INLINE_TEXT],
+        })
+    }
+}
+
+impl std::fmt::Debug for Text {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_c_str().fmt(f)
+    }
+}
 
 impl Text {
-    fn new(c: CString) -> Self {
-        Text((!c.as_bytes().is_empty()).then_some(c))
+    /// The bytes up to the first NUL of `bytes`.
+    pub fn new(bytes: &[u8]) -> Self {
+        let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+        let bytes = &bytes[..end];
+        if bytes.len() < INLINE_TEXT {
+            let mut buf = [0; INLINE_TEXT];
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Text(TextRepr::Inline {
+                len: bytes.len() as u8,
+                buf,
+            })
+        } else {
+            Text(TextRepr::Heap(CString::new(bytes).unwrap_or_default()))
+        }
     }
-    fn as_c_str(&self) -> &CStr {
-        self.0.as_deref().unwrap_or(EMPTY)
+    pub fn as_c_str(&self) -> &CStr {
+        match &self.0 {
+            TextRepr::Inline { len, buf } => {
+                CStr::from_bytes_with_nul(&buf[..=*len as usize]).unwrap_or(EMPTY)
+            }
+            TextRepr::Heap(c) => c,
+        }
     }
     fn as_bytes(&self) -> &[u8] {
         self.as_c_str().to_bytes()
@@ -50,6 +97,19 @@ impl Text {
     }
     fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
         self.as_c_str().to_string_lossy()
+    }
+}
+
+impl Deref for Text {
+    type Target = CStr;
+    fn deref(&self) -> &CStr {
+        self.as_c_str()
+    }
+}
+
+impl From<&CStr> for Text {
+    fn from(c: &CStr) -> Self {
+        Text::new(c.to_bytes())
     }
 }
 
@@ -94,7 +154,7 @@ impl From<Vec<Field>> for Columns {
 fn named(fields: &[Field]) -> Vec<Field> {
     let mut v = fields.to_vec();
     for f in &mut v {
-        f.name.get_or_insert_with(CString::default);
+        f.name.get_or_insert_with(Text::default);
     }
     v
 }
@@ -170,7 +230,7 @@ pub struct PgResult {
     cmd_status: Text,
     oid_status: Text,
     error_message: Text,
-    error_fields: Vec<(u8, CString)>,
+    error_fields: Vec<(u8, Text)>,
     /// The statement an error position refers to (libpq's errQuery).
     error_query: Option<Box<[u8]>>,
     /// Parameter types of a described statement (empty for other results).
@@ -236,17 +296,18 @@ impl PgResult {
             .into();
     }
 
-    /// Columns from a RowDescription.
-    pub fn set_fields(&mut self, fields: &[FieldDescription<'_>]) {
-        self.binary = !fields.is_empty();
+    /// Columns from a RowDescription (an exact-size iterator: the columns
+    /// are collected with one allocation).
+    pub fn set_fields<'a>(&mut self, fields: impl ExactSizeIterator<Item = FieldDescription<'a>>) {
+        self.binary = fields.len() > 0;
+        let binary = &mut self.binary;
         let columns = fields
-            .iter()
             .map(|f| {
                 if f.format != 1 {
-                    self.binary = false;
+                    *binary = false;
                 }
                 Field {
-                    name: Some(cstring_lossless(f.name)),
+                    name: Some(Text::new(f.name)),
                     table_oid: f.table_oid,
                     column: f.column as i32,
                     type_oid: f.type_oid,
@@ -456,7 +517,7 @@ impl PgResult {
 
     /// The command tag of CommandComplete.
     pub fn set_command_tag(&mut self, tag: &[u8]) {
-        self.cmd_status = Text::new(cstring_lossless(tag));
+        self.cmd_status = Text::new(tag);
         let digits = tag
             .strip_prefix(b"INSERT ")
             .map(|rest| {
@@ -466,20 +527,17 @@ impl PgResult {
                     .min(23)
             })
             .unwrap_or(0);
-        self.oid_status = Text::new(cstring_lossless(&tag[tag.len().min(7)..][..digits]));
+        self.oid_status = Text::new(&tag[tag.len().min(7)..][..digits]);
     }
 
     /// Error or notice fields as the server sent them.
     pub fn set_error_fields(&mut self, fields: &[(u8, &[u8])]) {
-        self.error_fields = fields
-            .iter()
-            .map(|(c, v)| (*c, cstring_lossless(v)))
-            .collect();
+        self.error_fields = fields.iter().map(|(c, v)| (*c, Text::new(v))).collect();
     }
 
     /// Adds one field (used for notices the library makes itself).
     pub fn push_error_field(&mut self, code: u8, value: &[u8]) {
-        self.error_fields.push((code, cstring_lossless(value)));
+        self.error_fields.push((code, Text::new(value)));
     }
 
     pub fn set_param_types(&mut self, types: Vec<u32>) {
@@ -491,7 +549,7 @@ impl PgResult {
     }
 
     pub fn set_error_message(&mut self, text: &[u8]) {
-        self.error_message = Text::new(cstring_lossless(text));
+        self.error_message = Text::new(text);
     }
 
     // ---- accessors, with libpq's answers for out-of-range arguments ----
@@ -775,13 +833,6 @@ impl Drop for PgResult {
     }
 }
 
-/// A C string from protocol bytes; the protocol's strings hold no NUL, and a
-/// stray one cuts the text there.
-fn cstring_lossless(bytes: &[u8]) -> CString {
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    CString::new(&bytes[..end]).unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -800,7 +851,7 @@ mod tests {
                 format: 0,
             })
             .collect();
-        r.set_fields(&descs);
+        r.set_fields(descs.iter().copied());
         r
     }
 

@@ -127,6 +127,10 @@ pub struct Connection {
     pub(crate) saved_result: Option<Box<PgResult>>,
     /// Commands sent whose results are not all read, oldest first.
     pub(crate) cmd_queue: std::collections::VecDeque<Command>,
+    /// The query buffers of retired commands, reused by the next ones so
+    /// that queueing a command costs no allocation (libpq recycles its
+    /// queue entries likewise, cmd_queue_recycle).
+    pub(crate) spare_queries: Vec<Vec<u8>>,
     pub(crate) pipeline: PGpipelineStatus,
     pub(crate) partial: PartialMode,
     /// Reused to hold one message body while it is processed.
@@ -195,6 +199,7 @@ impl Connection {
             result: None,
             saved_result: None,
             cmd_queue: Default::default(),
+            spare_queries: Vec::new(),
             pipeline: PGpipelineStatus::PQ_PIPELINE_OFF,
             partial: PartialMode::Off,
             message_scratch: Vec::new(),

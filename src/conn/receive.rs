@@ -14,6 +14,10 @@ use crate::result::PgResult;
 use ExecStatusType::*;
 use PGpipelineStatus::*;
 
+/// Recycled query buffers: at most this many, each at most this large.
+const MAX_SPARE_QUERIES: usize = 64;
+const MAX_SPARE_QUERY: usize = 8 * 1024;
+
 /// An asynchronous notification from LISTEN/NOTIFY.
 #[derive(Debug, Clone)]
 pub struct Notification {
@@ -127,8 +131,18 @@ impl Connection {
             Some(QueryClass::Simple) if !ready_for_query => {}
             Some(QueryClass::Sync) if !got_sync => {}
             Some(_) => {
-                self.cmd_queue.pop_front();
+                if let Some(done) = self.cmd_queue.pop_front() {
+                    self.recycle_query(done.query);
+                }
             }
+        }
+    }
+
+    /// Keeps a retired command's query buffer for the next command (a
+    /// bounded number of not too large ones).
+    fn recycle_query(&mut self, query: Vec<u8>) {
+        if query.capacity() <= MAX_SPARE_QUERY && self.spare_queries.len() < MAX_SPARE_QUERIES {
+            self.spare_queries.push(query);
         }
     }
 
@@ -384,7 +398,7 @@ impl Connection {
                             _ if describing => self.new_result(PGRES_COMMAND_OK),
                             _ => self.new_result(PGRES_TUPLES_OK),
                         };
-                        res.set_fields(&fields);
+                        res.set_fields(fields.fields());
                         self.result = Some(res);
                         if describing {
                             self.async_status = AsyncStatus::Ready;

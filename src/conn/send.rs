@@ -63,10 +63,10 @@ impl Connection {
     /// Records a command whose messages are in the output buffer (libpq's
     /// pqAppendCmdQueueEntry).
     fn append_command(&mut self, class: QueryClass, query: &[u8]) {
-        self.cmd_queue.push_back(Command {
-            class,
-            query: query.to_vec(),
-        });
+        let mut buf = self.spare_queries.pop().unwrap_or_default();
+        buf.clear();
+        buf.extend_from_slice(query);
+        self.cmd_queue.push_back(Command { class, query: buf });
         match self.pipeline {
             PQ_PIPELINE_OFF | PQ_PIPELINE_ON => {
                 // A result waiting to be collected stays ready.
@@ -258,11 +258,9 @@ impl Connection {
         formats: &[i16],
         result_format: i32,
     ) -> bool {
-        let mut values = Vec::with_capacity(params.len());
         for p in params {
             match *p {
-                Param::Null => values.push(None),
-                Param::Text(v) | Param::Binary(v) => values.push(Some(v)),
+                Param::Null | Param::Text(_) | Param::Binary(_) => {}
                 Param::BinaryWithoutLength => {
                     self.append_error(msg::BINARY_PARAM_WITHOUT_LENGTH);
                     return false;
@@ -275,9 +273,15 @@ impl Connection {
                 }
             }
         }
+        let values = || {
+            params.iter().map(|p| match *p {
+                Param::Text(v) | Param::Binary(v) => Some(v),
+                _ => None,
+            })
+        };
         // libpq's output buffer is sized by an int: it refuses to grow past
         // INT_MAX, and a message length word can't say more.
-        let bind_len = frontend::bind_len(statement, formats.len(), &values);
+        let bind_len = frontend::bind_len(statement, formats.len(), values());
         let parse_len = command.map_or(0, |c| {
             1 + 4 + statement.len() + c.len() + 2 + 2 + 4 * param_types.len()
         });
@@ -292,7 +296,7 @@ impl Connection {
             &mut self.output,
             statement,
             formats,
-            &values,
+            values(),
             result_format as i16,
         );
         frontend::describe(&mut self.output, b'P', b"");

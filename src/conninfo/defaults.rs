@@ -33,7 +33,7 @@ fn fallbacks(opts: &mut ConnOptions, env: &dyn Environment) {
         if opts.get(name).is_some() {
             continue;
         }
-        if let Some(v) = def.env_name().and_then(|e| env.var(e)) {
+        if let Some(v) = def.env_cname().and_then(|e| env.var_c(e)) {
             opts.set(name, Some(v));
             continue;
         }

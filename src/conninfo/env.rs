@@ -12,6 +12,11 @@ use crate::messages::conninfo as msg;
 pub trait Environment {
     /// An environment variable (`getenv`); `Some("")` for one set to empty.
     fn var(&self, name: &str) -> Option<String>;
+    /// [`Environment::var`] of a name already NUL-terminated (the option
+    /// table's), so the process environment is read without a copy of it.
+    fn var_c(&self, name: &CStr) -> Option<String> {
+        self.var(name.to_str().ok()?)
+    }
     /// The home directory (`pqGetHomeDirectory`: `$HOME` if non-empty, else
     /// the password database entry of the effective uid).
     fn home_dir(&self) -> Option<PathBuf>;
@@ -83,6 +88,20 @@ fn strerror(errno: i32) -> String {
 impl Environment for ProcessEnv {
     fn var(&self, name: &str) -> Option<String> {
         std::env::var_os(name).map(|v| v.to_string_lossy().into_owned())
+    }
+
+    fn var_c(&self, name: &CStr) -> Option<String> {
+        // SAFETY: getenv with a C string; the value it returns, when not
+        // NULL, is a C string that is copied before anything else runs
+        // here (libpq reads its variables with getenv likewise).
+        let value = unsafe {
+            let p = libc::getenv(name.as_ptr());
+            if p.is_null() {
+                return None;
+            }
+            CStr::from_ptr(p)
+        };
+        Some(value.to_string_lossy().into_owned())
     }
 
     fn home_dir(&self) -> Option<PathBuf> {

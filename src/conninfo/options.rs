@@ -33,6 +33,11 @@ impl OptionDef {
         self.envvar.and_then(|e| e.to_str().ok())
     }
 
+    /// The environment variable, as a C string.
+    pub fn env_cname(&self) -> Option<&'static CStr> {
+        self.envvar
+    }
+
     /// The compiled-in default as text.
     pub fn compiled_value(&self) -> Option<&'static str> {
         self.compiled.and_then(|e| e.to_str().ok())

@@ -74,13 +74,13 @@ pub unsafe extern "C" fn PQisBusy(conn: *mut PGconn) -> c_int {
 ///
 /// # Safety
 /// `types` is NULL or points at `n` OIDs.
-unsafe fn param_types(types: *const super::types::Oid, n: c_int) -> Vec<u32> {
+unsafe fn param_types<'a>(types: *const super::types::Oid, n: c_int) -> &'a [u32] {
     // An out-of-range count is refused by the engine; read nothing for it.
     if n <= 0 || n > PQ_QUERY_PARAM_MAX_LIMIT || types.is_null() {
-        return Vec::new();
+        return &[];
     }
-    // SAFETY: the caller passes n OIDs.
-    unsafe { std::slice::from_raw_parts(types, n as usize) }.to_vec()
+    // SAFETY: the caller passes n OIDs, which outlive the call.
+    unsafe { std::slice::from_raw_parts(types, n as usize) }
 }
 
 #[no_mangle]
@@ -104,7 +104,7 @@ pub unsafe extern "C" fn PQsendPrepare(
                 param_types(param_types_, n_params),
             )
         };
-        c.send_prepare(name, sql, n_params, &types) as c_int
+        c.send_prepare(name, sql, n_params, types) as c_int
     })
 }
 
@@ -129,7 +129,7 @@ pub unsafe extern "C" fn PQprepare(
                 param_types(param_types_, n_params),
             )
         };
-        c.exec_extended(|c| c.send_prepare(name, sql, n_params, &types))
+        c.exec_extended(|c| c.send_prepare(name, sql, n_params, types))
             .map_or(std::ptr::null_mut(), Box::into_raw)
     })
 }
@@ -238,9 +238,12 @@ unsafe fn read_params<'a>(
     values: *const *const c_char,
     lengths: *const c_int,
     formats: *const c_int,
-) -> (Vec<Param<'a>>, Vec<i16>) {
+) -> (Few<Param<'a>>, Few<i16>) {
     if n <= 0 || n > PQ_QUERY_PARAM_MAX_LIMIT {
-        return (Vec::new(), Vec::new());
+        return (
+            Few::new(0, Param::Null, |_| Param::Null),
+            Few::new(0, 0, |_| 0),
+        );
     }
     let n = n as usize;
     // SAFETY: each non-NULL array has n entries (contract above).
@@ -251,29 +254,62 @@ unsafe fn read_params<'a>(
             (!formats.is_null()).then(|| std::slice::from_raw_parts(formats, n)),
         )
     };
-    let params = (0..n)
-        .map(|i| {
-            let value = values.map_or(std::ptr::null(), |v| v[i]);
-            if value.is_null() {
-                return Param::Null;
-            }
-            if formats.is_some_and(|f| f[i] != 0) {
-                return match lengths.map(|l| l[i]) {
-                    None => Param::BinaryWithoutLength,
-                    Some(len) if len < 0 => Param::BinaryBadLength,
-                    // SAFETY: a binary value has lengths[i] readable bytes.
-                    Some(len) => Param::Binary(unsafe {
-                        std::slice::from_raw_parts(value.cast::<u8>(), len as usize)
-                    }),
-                };
-            }
-            // SAFETY: a text value is a C string.
-            Param::Text(unsafe { std::ffi::CStr::from_ptr(value) }.to_bytes())
-        })
-        .collect();
+    let params = Few::new(n, Param::Null, |i| {
+        let value = values.map_or(std::ptr::null(), |v| v[i]);
+        if value.is_null() {
+            return Param::Null;
+        }
+        if formats.is_some_and(|f| f[i] != 0) {
+            return match lengths.map(|l| l[i]) {
+                None => Param::BinaryWithoutLength,
+                Some(len) if len < 0 => Param::BinaryBadLength,
+                // SAFETY: a binary value has lengths[i] readable bytes.
+                Some(len) => Param::Binary(unsafe {
+                    std::slice::from_raw_parts(value.cast::<u8>(), len as usize)
+                }),
+            };
+        }
+        // SAFETY: a text value is a C string.
+        Param::Text(unsafe { std::ffi::CStr::from_ptr(value) }.to_bytes())
+    });
     // As libpq: the codes go out as 16-bit integers.
-    let formats = formats.map_or_else(Vec::new, |f| f.iter().map(|&x| x as i16).collect());
+    let formats = match formats {
+        Some(f) => Few::new(n, 0, |i| f[i] as i16),
+        None => Few::new(0, 0, |_| 0),
+    };
     (params, formats)
+}
+
+/// Up to FEW items on the stack (the parameters of a typical query, read
+/// without an allocation per call), more on the heap.
+const FEW: usize = 16;
+enum Few<T: Copy> {
+    Stack(usize, [T; FEW]),
+    Heap(Vec<T>),
+}
+
+impl<T: Copy> Few<T> {
+    fn new(n: usize, fill: T, mut item: impl FnMut(usize) -> T) -> Self {
+        if n <= FEW {
+            let mut items = [fill; FEW];
+            for (i, slot) in items.iter_mut().enumerate().take(n) {
+                *slot = item(i);
+            }
+            Few::Stack(n, items)
+        } else {
+            Few::Heap((0..n).map(item).collect())
+        }
+    }
+}
+
+impl<T: Copy> std::ops::Deref for Few<T> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        match self {
+            Few::Stack(n, items) => &items[..*n],
+            Few::Heap(v) => v,
+        }
+    }
 }
 
 #[no_mangle]
@@ -300,7 +336,7 @@ pub unsafe extern "C" fn PQsendQueryParams(
                 read_params(n_params, param_values, param_lengths, param_formats),
             )
         };
-        c.send_query_params(command, n_params, &types, &params, &formats, result_format) as c_int
+        c.send_query_params(command, n_params, types, &params, &formats, result_format) as c_int
     })
 }
 
@@ -329,7 +365,7 @@ pub unsafe extern "C" fn PQexecParams(
             )
         };
         c.exec_extended(|c| {
-            c.send_query_params(command, n_params, &types, &params, &formats, result_format)
+            c.send_query_params(command, n_params, types, &params, &formats, result_format)
         })
         .map_or(std::ptr::null_mut(), Box::into_raw)
     })

@@ -372,7 +372,10 @@ pub unsafe extern "C" fn PQsetResultAttrs(
             .iter()
             .map(|d| crate::result::Field {
                 // SAFETY: a description's name is NULL or a C string.
-                name: Some(unsafe { c_str(d.name) }.map_or_else(Default::default, CStr::to_owned)),
+                name: Some(
+                    unsafe { c_str(d.name) }
+                        .map_or_else(Default::default, crate::result::Text::from),
+                ),
                 table_oid: d.tableid,
                 column: d.columnid,
                 type_oid: d.typid,

@@ -93,7 +93,7 @@ impl<'a> Reader<'a> {
 }
 
 /// One column of a RowDescription.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldDescription<'a> {
     pub name: &'a [u8],
     pub table_oid: u32,
@@ -104,34 +104,73 @@ pub struct FieldDescription<'a> {
     pub format: i16,
 }
 
-/// Reads a RowDescription body.
-pub fn row_description(body: &[u8]) -> Option<Vec<FieldDescription<'_>>> {
+/// A RowDescription body whose columns have all been checked.
+#[derive(Debug, Clone, Copy)]
+pub struct RowDescription<'a> {
+    n: usize,
+    /// The columns, after the count.
+    columns: &'a [u8],
+}
+
+impl<'a> RowDescription<'a> {
+    pub fn len(&self) -> usize {
+        self.n
+    }
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+    /// The columns, in order. The count is known up front, so collecting
+    /// them into a slice allocates once.
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = FieldDescription<'a>> {
+        let mut r = Reader::new(self.columns);
+        // Checked by row_description: every read succeeds.
+        (0..self.n).map(move |_| {
+            read_field(&mut r).unwrap_or(FieldDescription {
+                name: b"",
+                table_oid: 0,
+                column: 0,
+                type_oid: 0,
+                type_len: 0,
+                type_mod: 0,
+                format: 0,
+            })
+        })
+    }
+}
+
+fn read_field<'a>(r: &mut Reader<'a>) -> Option<FieldDescription<'a>> {
+    let name = r.cstr()?;
+    // The fixed part, read from one checked slice.
+    let b: &[u8; 18] = r.bytes(18)?.try_into().ok()?;
+    Some(FieldDescription {
+        name,
+        table_oid: u32::from_be_bytes([b[0], b[1], b[2], b[3]]),
+        column: i16::from_be_bytes([b[4], b[5]]),
+        type_oid: u32::from_be_bytes([b[6], b[7], b[8], b[9]]),
+        type_len: i16::from_be_bytes([b[10], b[11]]),
+        type_mod: i32::from_be_bytes([b[12], b[13], b[14], b[15]]),
+        format: i16::from_be_bytes([b[16], b[17]]),
+    })
+}
+
+/// Reads a RowDescription body: None when it is malformed.
+pub fn row_description(body: &[u8]) -> Option<RowDescription<'_>> {
     let mut r = Reader::new(body);
     let n = r.i16()?;
     if n < 0 {
         return None;
     }
-    // Each column takes at least 19 bytes: refuse a count the body cannot hold
-    // before reserving memory for it.
-    if (n as usize) * 19 > r.remaining() {
-        return None;
-    }
-    let mut out = Vec::with_capacity(n as usize);
+    let columns = &body[2..];
     for _ in 0..n {
-        out.push(FieldDescription {
-            name: r.cstr()?,
-            table_oid: r.i32()? as u32,
-            column: r.i16()?,
-            type_oid: r.i32()? as u32,
-            type_len: r.i16()?,
-            type_mod: r.i32()?,
-            format: r.i16()?,
-        });
+        read_field(&mut r)?;
     }
     if r.remaining() != 0 {
         return None;
     }
-    Some(out)
+    Some(RowDescription {
+        n: n as usize,
+        columns,
+    })
 }
 
 /// Reads the fields of an ErrorResponse or NoticeResponse: `(code, value)` pairs.
@@ -336,7 +375,8 @@ mod tests {
         assert!(row_description(b"\xff\xff").is_none());
         assert!(row_description(b"\0\x01a\0").is_none());
         let ok = b"\0\x01a\0\0\0\0\x01\0\x02\0\0\0\x17\0\x04\xff\xff\xff\xff\0\0";
-        let f = row_description(ok).unwrap();
+        let f: Vec<_> = row_description(ok).unwrap().fields().collect();
+        assert_eq!(f.len(), 1);
         assert_eq!(f[0].name, b"a");
         assert_eq!(f[0].type_oid, 23);
         assert_eq!(f[0].type_mod, -1);

@@ -18,6 +18,24 @@ fn framed(out: &mut BytesMut, body: impl FnOnce(&mut BytesMut)) {
     out[at..at + 4].copy_from_slice(&len.to_be_bytes());
 }
 
+/// The type byte and length word of a message whose body is `body_len` bytes.
+fn header(tag: u8, body_len: usize) -> [u8; 5] {
+    let [a, b, c, d] = ((body_len + 4) as i32).to_be_bytes();
+    [tag, a, b, c, d]
+}
+
+/// A message of a type byte and a body of `parts` then a NUL, in few
+/// writes (the per-query messages: each write to the buffer checks its
+/// room, more than the copying costs for these short messages).
+fn cstr_message(out: &mut BytesMut, tag: u8, prefix: &[u8], text: &[u8]) {
+    let body_len = prefix.len() + text.len() + 1;
+    out.reserve(5 + body_len);
+    out.put_slice(&header(tag, body_len));
+    out.put_slice(prefix);
+    out.put_slice(text);
+    out.put_u8(0);
+}
+
 fn put_cstr(out: &mut BytesMut, s: &[u8]) {
     out.put_slice(s);
     out.put_u8(0);
@@ -56,12 +74,12 @@ pub fn sasl_response(out: &mut BytesMut, data: &[u8]) {
 
 /// Query: a simple-protocol query string.
 pub fn query(out: &mut BytesMut, sql: &[u8]) {
-    message(out, b'Q', |b| put_cstr(b, sql));
+    cstr_message(out, b'Q', b"", sql);
 }
 
 /// Terminate.
 pub fn terminate(out: &mut BytesMut) {
-    message(out, b'X', |_| {});
+    out.put_slice(&header(b'X', 0));
 }
 
 /// CopyDone: the end of COPY FROM STDIN data.
@@ -93,10 +111,7 @@ pub fn parse(out: &mut BytesMut, name: &[u8], query: &[u8], param_types: &[u32])
 
 /// Describe: `S` for a prepared statement, `P` for a portal.
 pub fn describe(out: &mut BytesMut, kind: u8, name: &[u8]) {
-    message(out, b'D', |b| {
-        b.put_u8(kind);
-        put_cstr(b, name);
-    });
+    cstr_message(out, b'D', &[kind], name);
 }
 
 /// One parameter value of a Bind: SQL NULL or its bytes.
@@ -104,11 +119,11 @@ pub type BindValue<'a> = Option<&'a [u8]>;
 
 /// Bind of the unnamed portal to statement `statement`. `formats` is sent as
 /// given (empty: every parameter in text); one result format for all columns.
-pub fn bind(
+pub fn bind<'v>(
     out: &mut BytesMut,
     statement: &[u8],
     formats: &[i16],
-    values: &[BindValue<'_>],
+    values: impl ExactSizeIterator<Item = BindValue<'v>>,
     result_format: i16,
 ) {
     message(out, b'B', |b| {
@@ -134,17 +149,21 @@ pub fn bind(
 }
 
 /// The exact length of the Bind message [`bind`] would write.
-pub fn bind_len(statement: &[u8], formats: usize, values: &[BindValue<'_>]) -> usize {
-    let values_len: usize = values.iter().map(|v| 4 + v.map_or(0, <[u8]>::len)).sum();
+pub fn bind_len<'v>(
+    statement: &[u8],
+    formats: usize,
+    values: impl Iterator<Item = BindValue<'v>>,
+) -> usize {
+    let values_len: usize = values.map(|v| 4 + v.map_or(0, <[u8]>::len)).sum();
     1 + 4 + 1 + statement.len() + 1 + 2 + 2 * formats + 2 + values_len + 2 + 2
 }
 
 /// Execute of the unnamed portal, all rows (`max_rows` 0) or at most `max_rows`.
 pub fn execute(out: &mut BytesMut, max_rows: i32) {
-    message(out, b'E', |b| {
-        put_cstr(b, b"");
-        b.put_i32(max_rows);
-    });
+    // The unnamed portal (an empty name) and the row limit.
+    let [a, b, c, d] = max_rows.to_be_bytes();
+    let [h0, h1, h2, h3, h4] = header(b'E', 5);
+    out.put_slice(&[h0, h1, h2, h3, h4, 0, a, b, c, d]);
 }
 
 /// Close of a prepared statement (`kind` b'S') or portal (b'P').
@@ -163,12 +182,12 @@ pub fn ssl_request(out: &mut BytesMut) {
 
 /// Flush: the server sends what it has buffered.
 pub fn flush(out: &mut BytesMut) {
-    message(out, b'H', |_| {});
+    out.put_slice(&header(b'H', 0));
 }
 
 /// Sync.
 pub fn sync(out: &mut BytesMut) {
-    message(out, b'S', |_| {});
+    out.put_slice(&header(b'S', 0));
 }
 
 #[cfg(test)]
@@ -183,6 +202,23 @@ mod tests {
     }
 
     #[test]
+    fn short_messages_are_framed() {
+        let mut b = BytesMut::new();
+        describe(&mut b, b'P', b"");
+        describe(&mut b, b'S', b"st");
+        execute(&mut b, 0);
+        execute(&mut b, 0x01020304);
+        sync(&mut b);
+        flush(&mut b);
+        terminate(&mut b);
+        assert_eq!(
+            &b[..],
+            &b"D\0\0\0\x06P\0D\0\0\0\x08Sst\0E\0\0\0\x09\0\0\0\0\0E\0\0\0\x09\0\x01\x02\x03\x04\
+               S\0\0\0\x04H\0\0\0\x04X\0\0\0\x04"[..]
+        );
+    }
+
+    #[test]
     fn startup_is_framed() {
         let mut b = BytesMut::new();
         startup(&mut b, crate::protocol::PROTOCOL_3_0, &[("user", "u")]);
@@ -193,8 +229,8 @@ mod tests {
     fn bind_matches_its_length() {
         let mut b = BytesMut::new();
         let values = [Some(&b"42"[..]), None, Some(&b""[..])];
-        bind(&mut b, b"st", &[0, 1, 0], &values, 1);
-        assert_eq!(b.len(), bind_len(b"st", 3, &values));
+        bind(&mut b, b"st", &[0, 1, 0], values.iter().copied(), 1);
+        assert_eq!(b.len(), bind_len(b"st", 3, values.iter().copied()));
         assert_eq!(
             &b[..],
             b"B\0\0\0\x24\0st\0\0\x03\0\0\0\x01\0\0\0\x03\0\0\0\x0242\xff\xff\xff\xff\0\0\0\0\0\x01\0\x01"
