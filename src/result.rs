@@ -515,8 +515,11 @@ impl PgResult {
         &block[v.offset as usize..v.offset as usize + v.len as usize]
     }
 
-    /// The command tag of CommandComplete.
+    /// The command tag of CommandComplete, cut as libpq's fixed
+    /// `cmdStatus[CMDSTATUS_LEN]` (64 bytes with the NUL) cuts it.
     pub fn set_command_tag(&mut self, tag: &[u8]) {
+        const CMDSTATUS_LEN: usize = 64;
+        let tag = &tag[..tag.len().min(CMDSTATUS_LEN - 1)];
         self.cmd_status = Text::new(tag);
         let digits = tag
             .strip_prefix(b"INSERT ")
@@ -949,6 +952,11 @@ mod tests {
             assert_eq!(r.oid_value(), oid, "{tag:?}");
             assert_eq!(r.oid_status().to_bytes(), oids, "{tag:?}");
         }
+        // A tag longer than libpq's cmdStatus buffer is cut to 63 bytes.
+        let long = [b"SELECT ".as_slice(), &[b'9'; 100]].concat();
+        r.set_command_tag(&long);
+        assert_eq!(r.cmd_status().to_bytes(), &long[..63]);
+        assert_eq!(r.cmd_tuples().to_bytes(), &long[7..63]);
     }
 
     #[test]
