@@ -615,11 +615,7 @@ impl PgResult {
     #[cold]
     #[inline(never)]
     fn out_of_range(&self, row: i32, col: i32) {
-        if row < 0 || row >= self.ntuples() {
-            self.notice(&msg::row_out_of_range(row, self.ntuples() - 1));
-        } else {
-            self.notice(&msg::column_out_of_range(col, self.nfields() - 1));
-        }
+        out_of_range_notice(self, row, col)
     }
 
     /// `PQgetvalue`: the value's NUL-terminated bytes; `""` for NULL.
@@ -629,8 +625,11 @@ impl PgResult {
         if v.len < 0 {
             return Some(EMPTY.as_ptr());
         }
-        let block = &self.arena.blocks[v.block as usize];
-        Some(block[v.offset as usize..].as_ptr() as *const c_char)
+        // No panicking index here: the accessors must not have an unwind
+        // path (see `out_of_range_notice`). The offset is within the block
+        // by construction (a NUL follows the value).
+        let block = self.arena.blocks.get(v.block as usize)?;
+        Some(block.as_ptr().wrapping_add(v.offset as usize) as *const c_char)
     }
 
     /// The bytes of a value (None for NULL or out of range).
@@ -773,6 +772,23 @@ impl Drop for PgResult {
             unsafe { libc::free(ptr) };
         }
     }
+}
+
+/// The notice for an out-of-range row or column. `extern "C"`, so the
+/// compiler knows no panic unwinds out of it (one would abort; none can, as
+/// the guard stops it here): the accessors that call it (PQgetvalue,
+/// PQgetlength, PQgetisnull) then have no unwind path, and their own guard
+/// costs nothing (no landing pad, no registers saved for it).
+#[cold]
+#[inline(never)]
+extern "C" fn out_of_range_notice(res: &PgResult, row: i32, col: i32) {
+    crate::ffi::handle::guard((), || {
+        if row < 0 || row >= res.ntuples() {
+            res.notice(&msg::row_out_of_range(row, res.ntuples() - 1));
+        } else {
+            res.notice(&msg::column_out_of_range(col, res.nfields() - 1));
+        }
+    })
 }
 
 /// A C string from protocol bytes; the protocol's strings hold no NUL, and a
