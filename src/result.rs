@@ -13,7 +13,7 @@ use crate::ffi::types::{
     ExecStatusType, PG_COPYRES_ATTRS, PG_COPYRES_EVENTS, PG_COPYRES_NOTICEHOOKS, PG_COPYRES_TUPLES,
 };
 use crate::messages::result as msg;
-use crate::protocol::backend::{FieldDescription, Reader};
+use crate::protocol::backend::FieldDescription;
 
 /// One column's description.
 #[derive(Debug, Clone)]
@@ -150,6 +150,40 @@ impl Arena {
         Some((index as u32, offset as u32, &mut block[offset..]))
     }
 
+    /// Appends `bytes` and a NUL; returns (block, offset, the appended
+    /// bytes, NUL included). No zeroing first, unlike [`Arena::alloc`].
+    fn append(&mut self, bytes: &[u8]) -> Option<(u32, u32, &mut [u8])> {
+        let n = bytes.len() + 1;
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= n);
+        if !fits {
+            let grow = self
+                .blocks
+                .last()
+                .map_or(FIRST_BLOCK, |b| (b.capacity() * 2).min(MAX_BLOCK));
+            let mut block = Vec::new();
+            block.try_reserve_exact(grow.max(n)).ok()?;
+            self.blocks.try_reserve(1).ok()?;
+            self.blocks.push(block);
+        }
+        let index = self.blocks.len() - 1;
+        let block = &mut self.blocks[index];
+        let offset = block.len();
+        // Within capacity: the block's memory never moves, so earlier values stay put.
+        block.extend_from_slice(bytes);
+        block.push(0);
+        Some((index as u32, offset as u32, &mut block[offset..]))
+    }
+
+    /// Undoes the last [`Arena::append`] at (block, offset).
+    fn give_back(&mut self, block: u32, offset: u32) {
+        if let Some(b) = self.blocks.get_mut(block as usize) {
+            b.truncate(offset as usize);
+        }
+    }
+
     fn bytes(&self) -> usize {
         self.blocks.iter().map(|b| b.capacity()).sum()
     }
@@ -260,53 +294,60 @@ impl PgResult {
     }
 
     /// Adds one DataRow body. On a malformed row nothing is added and libpq's
-    /// complaint is returned.
+    /// complaint is returned. One copy of the row into the arena, then one
+    /// pass over its length words: each value is indexed and NUL-terminated
+    /// in place over the next value's length word (the words are read from
+    /// the source), and a lying length is refused before the row counts.
     pub fn add_row(&mut self, body: &[u8]) -> Result<(), &'static str> {
-        let mut r = Reader::new(body);
-        let n = r.i16().ok_or(msg::INSUFFICIENT_DATA_IN_D)?;
+        let Some((&count, row)) = body.split_first_chunk::<2>() else {
+            return Err(msg::INSUFFICIENT_DATA_IN_D);
+        };
+        let n = i16::from_be_bytes(count);
         if n as i32 != self.fields.len() as i32 {
             return Err(msg::UNEXPECTED_FIELD_COUNT_IN_D);
         }
-        let start = r.position();
-        // First pass over the source: find every value, so a lying length is
-        // refused before anything is stored.
+        if self.values.try_reserve(n as usize).is_err() {
+            return Err(msg::OUT_OF_MEMORY_FOR_RESULT);
+        }
+        // The row plus a byte for the last value's NUL.
+        let Some((block, base, dst)) = self.arena.append(row) else {
+            return Err(msg::OUT_OF_MEMORY_FOR_RESULT);
+        };
         let first = self.values.len();
+        let mut at = 0;
+        let mut failure = None;
         for _ in 0..n {
-            let len = r.i32().ok_or(msg::INSUFFICIENT_DATA_IN_D)?;
+            let Some(&word) = row.get(at..).and_then(|r| r.first_chunk::<4>()) else {
+                failure = Some(msg::INSUFFICIENT_DATA_IN_D);
+                break;
+            };
+            at += 4;
+            let len = i32::from_be_bytes(word);
             if len < 0 {
                 self.values.push(NULL_VALUE);
                 continue;
             }
-            let at = r.position() - start;
-            if r.bytes(len as usize).is_none() {
-                self.values.truncate(first);
-                return Err(msg::INSUFFICIENT_DATA_IN_D);
-            }
+            let end = at + len as usize;
+            // Within the copy (one byte longer than the row) when the length is true.
+            let Some(nul) = dst.get_mut(end) else {
+                failure = Some(msg::INSUFFICIENT_DATA_IN_D);
+                break;
+            };
+            *nul = 0;
             self.values.push(Value {
-                block: 0,
-                offset: at as u32,
+                block,
+                offset: base + at as u32,
                 len,
             });
+            at = end;
         }
-        if r.remaining() != 0 {
-            self.values.truncate(first);
-            return Err(msg::D_LENGTH_MISMATCH);
+        if failure.is_none() && at != row.len() {
+            failure = Some(msg::D_LENGTH_MISMATCH);
         }
-        // One copy of the row (plus a byte for the last value's NUL); each value
-        // is terminated in place over the next value's length word.
-        let row = &body[start..];
-        let Some((block, base, dst)) = self.arena.alloc(row.len() + 1) else {
+        if let Some(text) = failure {
             self.values.truncate(first);
-            return Err(msg::OUT_OF_MEMORY_FOR_RESULT);
-        };
-        dst[..row.len()].copy_from_slice(row);
-        for v in &mut self.values[first..] {
-            if v.len >= 0 {
-                let end = v.offset as usize + v.len as usize;
-                dst[end] = 0;
-                v.block = block;
-                v.offset += base;
-            }
+            self.arena.give_back(block, base);
+            return Err(text);
         }
         self.ntuples += 1;
         Ok(())
@@ -891,6 +932,31 @@ mod tests {
             Err(msg::D_LENGTH_MISMATCH)
         );
         assert_eq!(r.ntuples(), 0);
+    }
+
+    #[test]
+    fn a_refused_row_leaves_the_rows_before_and_after_intact() {
+        let mut r = result_with(&[b"a", b"b"]);
+        r.add_row(&row(&[Some(b"one"), None])).unwrap();
+        // The first value is stored (and NUL-terminated) before the second's
+        // length is found to lie: all of it is given back.
+        let mut lying = row(&[Some(b"xyz"), Some(b"w")]);
+        lying.pop();
+        assert_eq!(r.add_row(&lying), Err(msg::INSUFFICIENT_DATA_IN_D));
+        let mut extra = row(&[Some(b"xyz"), None]);
+        extra.push(b'!');
+        assert_eq!(r.add_row(&extra), Err(msg::D_LENGTH_MISMATCH));
+        r.add_row(&row(&[Some(b""), Some(b"two")])).unwrap();
+        assert_eq!(r.ntuples(), 2);
+        assert_eq!(value_str(&r, 0, 0), b"one");
+        assert!(r.get_is_null(0, 1));
+        assert_eq!(r.get_length(0, 1), 0);
+        assert_eq!(value_str(&r, 0, 1), b"");
+        assert!(!r.get_is_null(1, 0));
+        assert_eq!(value_str(&r, 1, 0), b"");
+        assert_eq!(value_str(&r, 1, 1), b"two");
+        assert_eq!(r.get_length(1, 1), 3);
+        assert_eq!(r.value_bytes(1, 1), Some(&b"two"[..]));
     }
 
     #[test]
