@@ -431,7 +431,11 @@ impl PgResult {
             NoticeHooks::silent(),
             self.client_encoding,
         );
-        dest.set_command_tag(self.cmd_status.as_bytes());
+        // No tag yet (the partial results of single-row and chunked modes
+        // are copies made before CommandComplete): nothing to make.
+        if !self.cmd_status.as_bytes().is_empty() {
+            dest.set_command_tag(self.cmd_status.as_bytes());
+        }
         if flags & (PG_COPYRES_ATTRS | PG_COPYRES_TUPLES) != 0 {
             // A COPY result's unnamed columns get names on the way, as
             // PQsetResultAttrs gives them; otherwise the columns are shared.
