@@ -648,7 +648,8 @@ impl PgResult {
     /// out-of-range notice is out of line.
     #[inline(always)]
     fn value(&self, row: i32, col: i32) -> Option<Value> {
-        if row < 0 || row >= self.ntuples() || col < 0 || col >= self.nfields() {
+        // Compared as unsigned: a negative row or column is out of range too.
+        if row as u32 >= self.ntuples as u32 || col as u32 >= self.fields.len() as u32 {
             self.out_of_range(row, col);
             return None;
         }
