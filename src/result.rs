@@ -13,7 +13,7 @@ use crate::ffi::types::{
     ExecStatusType, PG_COPYRES_ATTRS, PG_COPYRES_EVENTS, PG_COPYRES_NOTICEHOOKS, PG_COPYRES_TUPLES,
 };
 use crate::messages::result as msg;
-use crate::protocol::backend::{FieldDescription, Reader};
+use crate::protocol::backend::FieldDescription;
 
 /// One column's description.
 #[derive(Debug, Clone)]
@@ -210,6 +210,40 @@ impl Arena {
         Some((index as u32, offset as u32, &mut block[offset..]))
     }
 
+    /// Appends `bytes` and a NUL; returns (block, offset, the appended
+    /// bytes, NUL included). No zeroing first, unlike [`Arena::alloc`].
+    fn append(&mut self, bytes: &[u8]) -> Option<(u32, u32, &mut [u8])> {
+        let n = bytes.len() + 1;
+        let fits = self
+            .blocks
+            .last()
+            .is_some_and(|b| b.capacity() - b.len() >= n);
+        if !fits {
+            let grow = self
+                .blocks
+                .last()
+                .map_or(FIRST_BLOCK, |b| (b.capacity() * 2).min(MAX_BLOCK));
+            let mut block = Vec::new();
+            block.try_reserve_exact(grow.max(n)).ok()?;
+            self.blocks.try_reserve(1).ok()?;
+            self.blocks.push(block);
+        }
+        let index = self.blocks.len() - 1;
+        let block = &mut self.blocks[index];
+        let offset = block.len();
+        // Within capacity: the block's memory never moves, so earlier values stay put.
+        block.extend_from_slice(bytes);
+        block.push(0);
+        Some((index as u32, offset as u32, &mut block[offset..]))
+    }
+
+    /// Undoes the last [`Arena::append`] at (block, offset).
+    fn give_back(&mut self, block: u32, offset: u32) {
+        if let Some(b) = self.blocks.get_mut(block as usize) {
+            b.truncate(offset as usize);
+        }
+    }
+
     fn bytes(&self) -> usize {
         self.blocks.iter().map(|b| b.capacity()).sum()
     }
@@ -321,53 +355,60 @@ impl PgResult {
     }
 
     /// Adds one DataRow body. On a malformed row nothing is added and libpq's
-    /// complaint is returned.
+    /// complaint is returned. One copy of the row into the arena, then one
+    /// pass over its length words: each value is indexed and NUL-terminated
+    /// in place over the next value's length word (the words are read from
+    /// the source), and a lying length is refused before the row counts.
     pub fn add_row(&mut self, body: &[u8]) -> Result<(), &'static str> {
-        let mut r = Reader::new(body);
-        let n = r.i16().ok_or(msg::INSUFFICIENT_DATA_IN_D)?;
+        let Some((&count, row)) = body.split_first_chunk::<2>() else {
+            return Err(msg::INSUFFICIENT_DATA_IN_D);
+        };
+        let n = i16::from_be_bytes(count);
         if n as i32 != self.fields.len() as i32 {
             return Err(msg::UNEXPECTED_FIELD_COUNT_IN_D);
         }
-        let start = r.position();
-        // First pass over the source: find every value, so a lying length is
-        // refused before anything is stored.
+        if self.values.try_reserve(n as usize).is_err() {
+            return Err(msg::OUT_OF_MEMORY_FOR_RESULT);
+        }
+        // The row plus a byte for the last value's NUL.
+        let Some((block, base, dst)) = self.arena.append(row) else {
+            return Err(msg::OUT_OF_MEMORY_FOR_RESULT);
+        };
         let first = self.values.len();
+        let mut at = 0;
+        let mut failure = None;
         for _ in 0..n {
-            let len = r.i32().ok_or(msg::INSUFFICIENT_DATA_IN_D)?;
+            let Some(&word) = row.get(at..).and_then(|r| r.first_chunk::<4>()) else {
+                failure = Some(msg::INSUFFICIENT_DATA_IN_D);
+                break;
+            };
+            at += 4;
+            let len = i32::from_be_bytes(word);
             if len < 0 {
                 self.values.push(NULL_VALUE);
                 continue;
             }
-            let at = r.position() - start;
-            if r.bytes(len as usize).is_none() {
-                self.values.truncate(first);
-                return Err(msg::INSUFFICIENT_DATA_IN_D);
-            }
+            let end = at + len as usize;
+            // Within the copy (one byte longer than the row) when the length is true.
+            let Some(nul) = dst.get_mut(end) else {
+                failure = Some(msg::INSUFFICIENT_DATA_IN_D);
+                break;
+            };
+            *nul = 0;
             self.values.push(Value {
-                block: 0,
-                offset: at as u32,
+                block,
+                offset: base + at as u32,
                 len,
             });
+            at = end;
         }
-        if r.remaining() != 0 {
-            self.values.truncate(first);
-            return Err(msg::D_LENGTH_MISMATCH);
+        if failure.is_none() && at != row.len() {
+            failure = Some(msg::D_LENGTH_MISMATCH);
         }
-        // One copy of the row (plus a byte for the last value's NUL); each value
-        // is terminated in place over the next value's length word.
-        let row = &body[start..];
-        let Some((block, base, dst)) = self.arena.alloc(row.len() + 1) else {
+        if let Some(text) = failure {
             self.values.truncate(first);
-            return Err(msg::OUT_OF_MEMORY_FOR_RESULT);
-        };
-        dst[..row.len()].copy_from_slice(row);
-        for v in &mut self.values[first..] {
-            if v.len >= 0 {
-                let end = v.offset as usize + v.len as usize;
-                dst[end] = 0;
-                v.block = block;
-                v.offset += base;
-            }
+            self.arena.give_back(block, base);
+            return Err(text);
         }
         self.ntuples += 1;
         Ok(())
@@ -451,7 +492,11 @@ impl PgResult {
             NoticeHooks::silent(),
             self.client_encoding,
         );
-        dest.set_command_tag(self.cmd_status.as_bytes());
+        // No tag yet (the partial results of single-row and chunked modes
+        // are copies made before CommandComplete): nothing to make.
+        if !self.cmd_status.as_bytes().is_empty() {
+            dest.set_command_tag(self.cmd_status.as_bytes());
+        }
         if flags & (PG_COPYRES_ATTRS | PG_COPYRES_TUPLES) != 0 {
             // A COPY result's unnamed columns get names on the way, as
             // PQsetResultAttrs gives them; otherwise the columns are shared.
@@ -664,7 +709,8 @@ impl PgResult {
     /// out-of-range notice is out of line.
     #[inline(always)]
     fn value(&self, row: i32, col: i32) -> Option<Value> {
-        if row < 0 || row >= self.ntuples() || col < 0 || col >= self.nfields() {
+        // Compared as unsigned: a negative row or column is out of range too.
+        if row as u32 >= self.ntuples as u32 || col as u32 >= self.fields.len() as u32 {
             self.out_of_range(row, col);
             return None;
         }
@@ -676,11 +722,7 @@ impl PgResult {
     #[cold]
     #[inline(never)]
     fn out_of_range(&self, row: i32, col: i32) {
-        if row < 0 || row >= self.ntuples() {
-            self.notice(&msg::row_out_of_range(row, self.ntuples() - 1));
-        } else {
-            self.notice(&msg::column_out_of_range(col, self.nfields() - 1));
-        }
+        out_of_range_notice(self, row, col)
     }
 
     /// `PQgetvalue`: the value's NUL-terminated bytes; `""` for NULL.
@@ -690,8 +732,11 @@ impl PgResult {
         if v.len < 0 {
             return Some(EMPTY.as_ptr());
         }
-        let block = &self.arena.blocks[v.block as usize];
-        Some(block[v.offset as usize..].as_ptr() as *const c_char)
+        // No panicking index here: the accessors must not have an unwind
+        // path (see `out_of_range_notice`). The offset is within the block
+        // by construction (a NUL follows the value).
+        let block = self.arena.blocks.get(v.block as usize)?;
+        Some(block.as_ptr().wrapping_add(v.offset as usize) as *const c_char)
     }
 
     /// The bytes of a value (None for NULL or out of range).
@@ -836,6 +881,23 @@ impl Drop for PgResult {
     }
 }
 
+/// The notice for an out-of-range row or column. `extern "C"`, so the
+/// compiler knows no panic unwinds out of it (one would abort; none can, as
+/// the guard stops it here): the accessors that call it (PQgetvalue,
+/// PQgetlength, PQgetisnull) then have no unwind path, and their own guard
+/// costs nothing (no landing pad, no registers saved for it).
+#[cold]
+#[inline(never)]
+extern "C" fn out_of_range_notice(res: &PgResult, row: i32, col: i32) {
+    crate::ffi::handle::guard((), || {
+        if row < 0 || row >= res.ntuples() {
+            res.notice(&msg::row_out_of_range(row, res.ntuples() - 1));
+        } else {
+            res.notice(&msg::column_out_of_range(col, res.nfields() - 1));
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -929,6 +991,31 @@ mod tests {
             Err(msg::D_LENGTH_MISMATCH)
         );
         assert_eq!(r.ntuples(), 0);
+    }
+
+    #[test]
+    fn a_refused_row_leaves_the_rows_before_and_after_intact() {
+        let mut r = result_with(&[b"a", b"b"]);
+        r.add_row(&row(&[Some(b"one"), None])).unwrap();
+        // The first value is stored (and NUL-terminated) before the second's
+        // length is found to lie: all of it is given back.
+        let mut lying = row(&[Some(b"xyz"), Some(b"w")]);
+        lying.pop();
+        assert_eq!(r.add_row(&lying), Err(msg::INSUFFICIENT_DATA_IN_D));
+        let mut extra = row(&[Some(b"xyz"), None]);
+        extra.push(b'!');
+        assert_eq!(r.add_row(&extra), Err(msg::D_LENGTH_MISMATCH));
+        r.add_row(&row(&[Some(b""), Some(b"two")])).unwrap();
+        assert_eq!(r.ntuples(), 2);
+        assert_eq!(value_str(&r, 0, 0), b"one");
+        assert!(r.get_is_null(0, 1));
+        assert_eq!(r.get_length(0, 1), 0);
+        assert_eq!(value_str(&r, 0, 1), b"");
+        assert!(!r.get_is_null(1, 0));
+        assert_eq!(value_str(&r, 1, 0), b"");
+        assert_eq!(value_str(&r, 1, 1), b"two");
+        assert_eq!(r.get_length(1, 1), 3);
+        assert_eq!(r.value_bytes(1, 1), Some(&b"two"[..]));
     }
 
     #[test]

@@ -211,6 +211,13 @@ impl Connection {
                 }
                 Frame::Message { tag, len } => (tag, len),
             };
+            if tag == b'D'
+                && self.async_status == AsyncStatus::Busy
+                && self.partial == PartialMode::Off
+                && self.data_rows(len)
+            {
+                continue;
+            }
             let had_socket = self.sock.is_some();
             // Notices and notifications are processed in any state; the rest
             // only while a command is busy.
@@ -483,6 +490,35 @@ impl Connection {
                 self.save_error_result();
                 self.async_status = AsyncStatus::Ready;
                 true
+            }
+        }
+    }
+
+    /// The DataRows of a result being received whole, in a tight loop (no
+    /// general dispatch per row): this one of body length `len`, and those
+    /// after it already in the buffer. False, with nothing consumed, when
+    /// no result is taking rows (the general path then says why).
+    fn data_rows(&mut self, mut len: usize) -> bool {
+        let Some(res) = self
+            .result
+            .as_mut()
+            .filter(|r| matches!(r.status(), PGRES_TUPLES_OK | PGRES_TUPLES_CHUNK))
+        else {
+            return false;
+        };
+        loop {
+            let added = res.add_row(&self.input.unread()[5..5 + len]);
+            self.input.consume(5 + len);
+            if let Err(text) = added {
+                self.fail_result(text);
+                return true;
+            }
+            match backend::frame(self.input.unread()) {
+                Frame::Message {
+                    tag: b'D',
+                    len: next,
+                } => len = next,
+                _ => return true,
             }
         }
     }
