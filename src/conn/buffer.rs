@@ -87,6 +87,9 @@ pub struct InputBuffer {
     start: usize,
     end: usize,
     trace: SharedTrace,
+    /// PQtrace is on (a plain flag, so that a message consumed while not
+    /// tracing costs no borrow of the shared trace state).
+    tracing: bool,
 }
 
 /// Size of one read, and what the buffer shrinks back to after a large message.
@@ -146,6 +149,9 @@ impl InputBuffer {
         }
     }
     fn trace_message(&self, n: usize) {
+        if !self.tracing {
+            return;
+        }
         let mut state = self.trace.borrow_mut();
         let TraceState {
             tracer,
@@ -476,6 +482,7 @@ impl Connection {
         state.pending.clear();
         state.output_unprinted = false;
         state.tracer = Some(Tracer::new(sink));
+        self.input.tracing = true;
     }
 
     /// PQuntrace: prints what is due, flushes the sink and stops tracing.
@@ -486,6 +493,7 @@ impl Connection {
             tracer.finish();
         }
         state.pending.clear();
+        self.input.tracing = false;
     }
 
     /// PQsetTraceFlags: ignored when not tracing. Messages already handled
