@@ -186,34 +186,10 @@ const FIRST_BLOCK: usize = 1024;
 const MAX_BLOCK: usize = 1024 * 1024;
 
 impl Arena {
-    /// Reserves `n` bytes and returns (block, offset, the writable bytes);
-    /// None when memory runs out (libpq's "out of memory", never an abort).
-    fn alloc(&mut self, n: usize) -> Option<(u32, u32, &mut [u8])> {
-        let fits = self
-            .blocks
-            .last()
-            .is_some_and(|b| b.capacity() - b.len() >= n);
-        if !fits {
-            let grow = self
-                .blocks
-                .last()
-                .map_or(FIRST_BLOCK, |b| (b.capacity() * 2).min(MAX_BLOCK));
-            let mut block = Vec::new();
-            block.try_reserve_exact(grow.max(n)).ok()?;
-            self.blocks.push(block);
-        }
-        let index = self.blocks.len() - 1;
-        let block = &mut self.blocks[index];
-        let offset = block.len();
-        // Within capacity: the block's memory never moves, so earlier values stay put.
-        block.resize(offset + n, 0);
-        Some((index as u32, offset as u32, &mut block[offset..]))
-    }
-
-    /// Appends `bytes` and a NUL; returns (block, offset, the appended
-    /// bytes, NUL included). No zeroing first, unlike [`Arena::alloc`].
-    fn append(&mut self, bytes: &[u8]) -> Option<(u32, u32, &mut [u8])> {
-        let n = bytes.len() + 1;
+    /// The index of a block with room for `n` more bytes: the last one, or
+    /// a new one twice its size (capped); None when memory runs out
+    /// (libpq's "out of memory", never an abort).
+    fn block_with_room(&mut self, n: usize) -> Option<usize> {
         let fits = self
             .blocks
             .last()
@@ -228,10 +204,27 @@ impl Arena {
             self.blocks.try_reserve(1).ok()?;
             self.blocks.push(block);
         }
-        let index = self.blocks.len() - 1;
+        Some(self.blocks.len() - 1)
+    }
+
+    /// Reserves `n` zeroed bytes and returns (block, offset, the writable
+    /// bytes).
+    fn alloc(&mut self, n: usize) -> Option<(u32, u32, &mut [u8])> {
+        let index = self.block_with_room(n)?;
         let block = &mut self.blocks[index];
         let offset = block.len();
         // Within capacity: the block's memory never moves, so earlier values stay put.
+        block.resize(offset + n, 0);
+        Some((index as u32, offset as u32, &mut block[offset..]))
+    }
+
+    /// Appends `bytes` and a NUL; returns (block, offset, the appended
+    /// bytes, NUL included). No zeroing first, unlike [`Arena::alloc`].
+    fn append(&mut self, bytes: &[u8]) -> Option<(u32, u32, &mut [u8])> {
+        let index = self.block_with_room(bytes.len() + 1)?;
+        let block = &mut self.blocks[index];
+        let offset = block.len();
+        // Within capacity, as above.
         block.extend_from_slice(bytes);
         block.push(0);
         Some((index as u32, offset as u32, &mut block[offset..]))
