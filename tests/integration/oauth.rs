@@ -75,41 +75,6 @@ fn received() -> &'static Mutex<HashMap<String, Vec<Vec<u8>>>> {
     R.get_or_init(Default::default)
 }
 
-fn read_packet(s: &mut TcpStream) -> std::io::Result<(i32, Vec<u8>)> {
-    let len = fake::read_i32(s)?;
-    if !(8..=10_000).contains(&len) {
-        return Err(std::io::ErrorKind::InvalidData.into());
-    }
-    let code = fake::read_i32(s)?;
-    let mut rest = vec![0u8; len as usize - 8];
-    s.read_exact(&mut rest)?;
-    Ok((code, rest))
-}
-
-/// One whole message from the client (type byte, length, body); None when
-/// it hung up instead.
-fn read_message(s: &mut TcpStream) -> std::io::Result<Option<Vec<u8>>> {
-    let mut head = [0u8; 5];
-    match s.read_exact(&mut head) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let len = i32::from_be_bytes(head[1..5].try_into().unwrap());
-    if !(4..=10_000).contains(&len) {
-        return Err(std::io::ErrorKind::InvalidData.into());
-    }
-    let mut body = vec![0u8; len as usize - 4];
-    s.read_exact(&mut body)?;
-    Ok(Some([&head[..], &body].concat()))
-}
-
-fn auth(code: i32, extra: &[u8]) -> Vec<u8> {
-    let mut body = code.to_be_bytes().to_vec();
-    body.extend_from_slice(extra);
-    message(b'R', &body)
-}
-
 /// OAUTHBEARER connections by port and user since the last one that
 /// succeeded.
 fn connection_counts() -> &'static Mutex<HashMap<String, usize>> {
@@ -121,7 +86,7 @@ fn connection_counts() -> &'static Mutex<HashMap<String, usize>> {
 /// connections this user made since its last successful one (this one
 /// included), which tells a discovery connection from none.
 fn ok_startup(user: &str) -> Vec<u8> {
-    let mut m = auth(0, b"");
+    let mut m = fake::auth(0, b"");
     let n = connection_counts()
         .lock()
         .unwrap()
@@ -137,20 +102,13 @@ fn ok_startup(user: &str) -> Vec<u8> {
         ("DateStyle", "ISO, MDY"),
         ("integer_datetimes", "on"),
     ] {
-        m.extend(message(b'S', format!("{k}\0{v}\0").as_bytes()));
+        m.extend(fake::parameter(k, v));
     }
     let mut key = 4242i32.to_be_bytes().to_vec();
     key.extend_from_slice(&7i32.to_be_bytes());
     m.extend(message(b'K', &key));
     m.extend(message(b'Z', b"I"));
     m
-}
-
-fn error_response(text: &str) -> Vec<u8> {
-    message(
-        b'E',
-        format!("SFATAL\0VFATAL\0C28000\0M{text}\0\0").as_bytes(),
-    )
 }
 
 fn drain(s: &mut TcpStream) {
@@ -174,7 +132,7 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     let port = s.local_addr()?.port();
     let startup = loop {
-        let (code, body) = read_packet(&mut s)?;
+        let (code, body) = fake::read_packet(&mut s)?;
         match code {
             SSL_REQUEST | GSSENC_REQUEST => s.write_all(b"N")?,
             _ => break body,
@@ -205,8 +163,8 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
         "scram_first" => b"SCRAM-SHA-256\0OAUTHBEARER\0\0",
         _ => b"OAUTHBEARER\0\0",
     };
-    s.write_all(&auth(10, mechanisms))?;
-    let Some(first) = read_message(&mut s)? else {
+    s.write_all(&fake::auth(10, mechanisms))?;
+    let Some(first) = fake::read_message(&mut s)? else {
         return Ok(());
     };
     let key = format!("{port}/{scenario}");
@@ -217,7 +175,7 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
         .or_default()
         .push(first.clone());
     let Some((mech, data)) = initial_response(&first).filter(|(m, _)| m == "OAUTHBEARER") else {
-        s.write_all(&error_response("fake: not OAUTHBEARER"))?;
+        s.write_all(&fake::fatal("28000", "fake: not OAUTHBEARER"))?;
         drain(&mut s);
         return Ok(());
     };
@@ -231,16 +189,16 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
         return Ok(());
     }
     if scenario == "final" {
-        s.write_all(&auth(12, b""))?;
+        s.write_all(&fake::auth(12, b""))?;
     } else {
         let json = if bearer.is_some() {
             DEFAULT_JSON.as_bytes().to_vec()
         } else {
             discovery_json(&scenario)
         };
-        s.write_all(&auth(11, &json))?;
+        s.write_all(&fake::auth(11, &json))?;
     }
-    if let Some(reply) = read_message(&mut s)? {
+    if let Some(reply) = fake::read_message(&mut s)? {
         received()
             .lock()
             .unwrap()
@@ -249,8 +207,8 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
             .push(reply);
         match scenario.as_str() {
             "second_challenge" if bearer.is_some() => {
-                s.write_all(&auth(11, DEFAULT_JSON.as_bytes()))?;
-                let _ = read_message(&mut s)?;
+                s.write_all(&fake::auth(11, DEFAULT_JSON.as_bytes()))?;
+                let _ = fake::read_message(&mut s)?;
             }
             "ok_after_error" if bearer.is_some() => {
                 s.write_all(&ok_startup(&user))?;
@@ -260,7 +218,7 @@ fn serve(mut s: TcpStream) -> std::io::Result<()> {
             _ => {}
         }
     }
-    s.write_all(&error_response("fake: OAuth failed"))?;
+    s.write_all(&fake::fatal("28000", "fake: OAuth failed"))?;
     drain(&mut s);
     Ok(())
 }

@@ -34,7 +34,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use crate::support::fake::{self, message};
+use crate::support::fake::{self, auth, message, parameter, read_message, read_packet};
 use crate::support::{self, lib_dir, oracle, server, tls_files, valgrind_with, TRUST_USER};
 use crate::util::*;
 use pq::ffi::*;
@@ -72,20 +72,6 @@ fn received() -> &'static Mutex<HashMap<String, Vec<u8>>> {
 trait Stream: Read + Write {}
 impl<T: Read + Write> Stream for T {}
 
-fn read_packet(s: &mut dyn Read) -> std::io::Result<(i32, Vec<u8>)> {
-    let mut b = [0u8; 4];
-    s.read_exact(&mut b)?;
-    let len = i32::from_be_bytes(b);
-    if !(8..=10_000).contains(&len) {
-        return Err(std::io::ErrorKind::InvalidData.into());
-    }
-    s.read_exact(&mut b)?;
-    let code = i32::from_be_bytes(b);
-    let mut rest = vec![0u8; len as usize - 8];
-    s.read_exact(&mut rest)?;
-    Ok((code, rest))
-}
-
 /// The startup packet's name/value pairs.
 fn startup_params(body: &[u8]) -> HashMap<String, String> {
     let parts: Vec<String> = body
@@ -97,16 +83,6 @@ fn startup_params(body: &[u8]) -> HashMap<String, String> {
         .filter(|kv| kv.len() == 2 && !kv[0].is_empty())
         .map(|kv| (kv[0].clone(), kv[1].clone()))
         .collect()
-}
-
-fn auth(code: i32, extra: &[u8]) -> Vec<u8> {
-    let mut body = code.to_be_bytes().to_vec();
-    body.extend_from_slice(extra);
-    message(b'R', &body)
-}
-
-fn parameter(name: &str, value: &str) -> Vec<u8> {
-    message(b'S', format!("{name}\0{value}\0").as_bytes())
 }
 
 /// AuthenticationOk, the usual ParameterStatus messages, BackendKeyData,
@@ -132,11 +108,8 @@ fn ok_startup(extra: &[(&str, &str)]) -> Vec<u8> {
     m
 }
 
-fn error_response(text: &str) -> Vec<u8> {
-    message(
-        b'E',
-        format!("SFATAL\0VFATAL\0C08P01\0M{text}\0\0").as_bytes(),
-    )
+fn fatal_08p01(text: &str) -> Vec<u8> {
+    fake::fatal("08P01", text)
 }
 
 /// One connection to a fake server: the SSLRequest as `ssl` says, the
@@ -165,7 +138,7 @@ fn serve(mut tcp: TcpStream, ssl: &SslAnswer, conn_number: usize) -> std::io::Re
                         c
                     }
                     SslAnswer::Error => {
-                        stream.write_all(&error_response(INJECTED_TEXT))?;
+                        stream.write_all(&fatal_08p01(INJECTED_TEXT))?;
                         return drain(stream, &format!("{port}/sslerror"));
                     }
                 };
@@ -196,7 +169,7 @@ fn serve(mut tcp: TcpStream, ssl: &SslAnswer, conn_number: usize) -> std::io::Re
         "md5" => auth(5, b"salt"),
         "sasl_no_plus" => auth(10, b"SCRAM-SHA-256\0\0"),
         "sasl_plus_only" => auth(10, b"SCRAM-SHA-256-PLUS\0\0"),
-        _ => error_response("unknown scenario"),
+        _ => fatal_08p01("unknown scenario"),
     };
     stream.write_all(&request)?;
     // The client's answer, if it gives one rather than hanging up.
@@ -215,27 +188,9 @@ fn serve(mut tcp: TcpStream, ssl: &SslAnswer, conn_number: usize) -> std::io::Re
             ("fake_only_setting", "left over from the first host"),
         ]))?;
     } else {
-        stream.write_all(&error_response("fake authentication failed"))?;
+        stream.write_all(&fatal_08p01("fake authentication failed"))?;
     }
     drain(stream, &user)
-}
-
-/// One whole message from the client (type byte, length, body); None when
-/// it hung up instead.
-fn read_message(s: &mut dyn Stream) -> std::io::Result<Option<Vec<u8>>> {
-    let mut head = [0u8; 5];
-    match s.read_exact(&mut head) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
-    let len = i32::from_be_bytes(head[1..5].try_into().unwrap());
-    if !(4..=10_000).contains(&len) {
-        return Err(std::io::ErrorKind::InvalidData.into());
-    }
-    let mut body = vec![0u8; len as usize - 4];
-    s.read_exact(&mut body)?;
-    Ok(Some([&head[..], &body].concat()))
 }
 
 fn record(user: &str, bytes: &[u8]) {

@@ -106,3 +106,57 @@ pub fn assert_clean_under_valgrind(source: &str, section: &str, port: u16) {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A startup-phase packet (length word, then a code word: a protocol
+/// version or an SSLRequest/GSSENCRequest code) and the rest of it.
+pub fn read_packet<R: Read + ?Sized>(s: &mut R) -> std::io::Result<(i32, Vec<u8>)> {
+    let mut b = [0u8; 4];
+    s.read_exact(&mut b)?;
+    let len = i32::from_be_bytes(b);
+    if !(8..=10_000).contains(&len) {
+        return Err(std::io::ErrorKind::InvalidData.into());
+    }
+    s.read_exact(&mut b)?;
+    let code = i32::from_be_bytes(b);
+    let mut rest = vec![0u8; len as usize - 8];
+    s.read_exact(&mut rest)?;
+    Ok((code, rest))
+}
+
+/// One whole message from the client (type byte, length, body); None when
+/// it hung up instead.
+pub fn read_message<R: Read + ?Sized>(s: &mut R) -> std::io::Result<Option<Vec<u8>>> {
+    let mut head = [0u8; 5];
+    match s.read_exact(&mut head) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let len = i32::from_be_bytes(head[1..5].try_into().unwrap());
+    if !(4..=10_000).contains(&len) {
+        return Err(std::io::ErrorKind::InvalidData.into());
+    }
+    let mut body = vec![0u8; len as usize - 4];
+    s.read_exact(&mut body)?;
+    Ok(Some([&head[..], &body].concat()))
+}
+
+/// An AuthenticationRequest: its code and what follows it.
+pub fn auth(code: i32, extra: &[u8]) -> Vec<u8> {
+    let mut body = code.to_be_bytes().to_vec();
+    body.extend_from_slice(extra);
+    message(b'R', &body)
+}
+
+/// A ParameterStatus message.
+pub fn parameter(name: &str, value: &str) -> Vec<u8> {
+    message(b'S', format!("{name}\0{value}\0").as_bytes())
+}
+
+/// A FATAL ErrorResponse with `sqlstate` and `text`.
+pub fn fatal(sqlstate: &str, text: &str) -> Vec<u8> {
+    message(
+        b'E',
+        format!("SFATAL\0VFATAL\0C{sqlstate}\0M{text}\0\0").as_bytes(),
+    )
+}
