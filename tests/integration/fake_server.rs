@@ -99,17 +99,7 @@ fn int_args(body: &[u8]) -> (u32, Vec<i32>) {
 /// One connection: startup, then queries and function calls until Terminate.
 fn serve(mut s: TcpStream) -> std::io::Result<()> {
     // SSLRequest / GSSENCRequest are refused; then the startup packet.
-    let params = loop {
-        let len = read_i32(&mut s)? as usize;
-        let code = read_i32(&mut s)?;
-        let mut rest = vec![0u8; len.saturating_sub(8)];
-        s.read_exact(&mut rest)?;
-        if code == 80877103 || code == 80877104 {
-            s.write_all(b"N")?;
-            continue;
-        }
-        break rest;
-    };
+    let (_, params) = fake::startup_refusing_encryption(&mut s)?;
     let fields: Vec<&[u8]> = params.split(|&b| b == 0).collect();
     let scenario = fields
         .chunks(2)

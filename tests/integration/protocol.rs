@@ -455,17 +455,8 @@ fn answer(scenario: &str, requested: u32) -> Vec<u8> {
 /// One connection: the startup packet, the scenario's answer, then `1` for
 /// any query, until Terminate or EOF.
 fn serve(mut s: TcpStream) -> std::io::Result<()> {
-    let (version, params) = loop {
-        let len = read_i32(&mut s)? as usize;
-        let code = read_i32(&mut s)?;
-        let mut rest = vec![0u8; len.saturating_sub(8)];
-        s.read_exact(&mut rest)?;
-        if code == 80877103 || code == 80877104 {
-            s.write_all(b"N")?;
-            continue;
-        }
-        break (code as u32, rest);
-    };
+    let (version, params) = fake::startup_refusing_encryption(&mut s)?;
+    let version = version as u32;
     let fields: Vec<&[u8]> = params.split(|&b| b == 0).collect();
     let scenario = fields
         .chunks(2)

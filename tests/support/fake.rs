@@ -160,3 +160,16 @@ pub fn fatal(sqlstate: &str, text: &str) -> Vec<u8> {
         format!("SFATAL\0VFATAL\0C{sqlstate}\0M{text}\0\0").as_bytes(),
     )
 }
+
+/// The startup packet (protocol version, name/value pairs), after answering
+/// 'N' to any SSLRequest or GSSENCRequest before it.
+pub fn startup_refusing_encryption(s: &mut TcpStream) -> std::io::Result<(i32, Vec<u8>)> {
+    loop {
+        let (code, rest) = read_packet(s)?;
+        if code == 80877103 || code == 80877104 {
+            std::io::Write::write_all(s, b"N")?;
+            continue;
+        }
+        return Ok((code, rest));
+    }
+}
